@@ -1,0 +1,24 @@
+/** Jest runs every test under test/ through ts-jest (CommonJS output, type-checked separately by `npm run typecheck`). */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts', '**/*.test.tsx'],
+  transform: {
+    '^.+\\.tsx?$': [
+      'ts-jest',
+      {
+        isolatedModules: true,
+        tsconfig: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          jsx: 'react-jsx',
+          esModuleInterop: true,
+          target: 'ES2022',
+          types: ['jest', 'node'],
+        },
+      },
+    ],
+  },
+  testTimeout: 20000,
+};
