@@ -1,0 +1,47 @@
+/**
+ * m.login.dummy: nothing to ask, the stage submits itself.
+ *
+ *   submitted ──PARENT.REJECTED──▶ rejected ──STAGE.RETRY──▶ submitted
+ *
+ * A server that refuses a dummy stage would make an automatic resubmit loop forever, so a
+ * refusal waits for the user (or the app) to retry.
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { Sealed } from '../../src/secret';
+import type { UiaError } from '../../src/errors';
+import type { AuthDict } from '../../src/types';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link dummyStageMachine}. */
+export interface DummyStageContext {
+  type: string;
+  error: UiaError | null;
+}
+
+/** The `m.login.dummy` stage machine. */
+export const dummyStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as DummyStageContext,
+    events: {} as StageEvent,
+  },
+  actions: {
+    submit: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type } as AuthDict) })),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    clearError: assign({ error: null }),
+  },
+}).createMachine({
+  id: 'dummyStage',
+  context: ({ input }) => ({ type: input.type, error: null }),
+  initial: 'submitted',
+  states: {
+    submitted: {
+      entry: 'submit',
+      on: { 'PARENT.REJECTED': { target: 'rejected', actions: 'recordError' } },
+    },
+    rejected: {
+      tags: ['input'],
+      on: { 'STAGE.RETRY': { target: 'submitted', actions: 'clearError' } },
+    },
+  },
+});

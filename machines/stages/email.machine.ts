@@ -1,0 +1,150 @@
+/**
+ * m.login.email.identity: sends the validation email when this stage becomes current, then waits
+ * for the link to be clicked, which the parent detects by polling.
+ *
+ *   init ─┬─(sid known: resume)──▶ waiting
+ *         ├─(address known)──────▶ requestingToken
+ *         └──▶ needsAddress ──EMAIL.SET_ADDRESS──▶ requestingToken
+ *   requestingToken ─┬─done──▶ waiting
+ *                    └─error─▶ tokenFailed ──EMAIL.RESEND──▶ requestingToken
+ *   waiting ──EMAIL.RESEND──▶ requestingToken (attempt + 1)
+ *   waiting ──EMAIL.CHECK──▶ submitted ──PARENT.REJECTED──▶ waiting
+ *
+ * The email is requested only now, not when the flow is chosen: sending mail before an earlier
+ * captcha or token stage is done would let anyone mail-bomb through the server. On entering
+ * `waiting` the stage asks the parent to poll with `threepid_creds` (never with a password); a
+ * 401 M_UNAUTHORIZED to a check means "not validated yet", not an error to show.
+ */
+import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { AuthType } from '../../src/auth-type';
+import { isUiaError, NetworkError, StageError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
+import type { EmailAuthDict, RequestTokenResponse } from '../../src/types';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link emailStageMachine}. */
+export interface EmailStageContext {
+  email: string | null;
+  clientSecret: string;
+  session: string | undefined;
+  sid: string | null;
+  /** `send_attempt` of the last token request; 0 before the first. */
+  attempt: number;
+  /** True after a check found the address not validated yet. */
+  notValidatedYet: boolean;
+  error: UiaError | null;
+}
+
+/** Input of the email token actor. */
+export interface EmailTokenActorInput {
+  email: string;
+  clientSecret: string;
+  attempt: number;
+  session: string | undefined;
+}
+
+/** The `m.login.email.identity` stage machine. Provide `requestEmailToken`. */
+export const emailStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as EmailStageContext,
+    events: {} as StageEvent,
+  },
+  actors: {
+    requestEmailToken: fromPromise<RequestTokenResponse, EmailTokenActorInput>(async () => {
+      throw new Error('requestEmailToken was not provided');
+    }),
+  },
+  guards: {
+    hasSid: ({ context }) => context.sid !== null,
+    hasAddress: ({ context }) => context.email !== null,
+    validAddress: ({ event }) => event.type === 'EMAIL.SET_ADDRESS' && /^[^\s@]+@[^\s@]+$/.test(event.email.trim()),
+    notValidatedYet: ({ event }) =>
+      event.type === 'PARENT.REJECTED' && event.error instanceof StageError && event.error.errcode === 'M_UNAUTHORIZED',
+  },
+  actions: {
+    setAddress: assign({ email: ({ context, event }) => (event.type === 'EMAIL.SET_ADDRESS' ? event.email.trim() : context.email) }),
+    nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1, error: null, notValidatedYet: false }),
+    storeSid: assign({ sid: ({ context, event }) => (event as unknown as { output?: RequestTokenResponse }).output?.sid ?? context.sid }),
+    reportSid: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.UPDATE', emailSid: context.sid!, emailAttempt: context.attempt })),
+    startPolling: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.POLL', auth: credsDict(context) })),
+    check: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed(credsDict(context)) })),
+    markNotValidated: assign({ notValidatedYet: true, error: null }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null), notValidatedYet: false }),
+    recordTokenError: assign({
+      error: ({ event }) => {
+        const e = (event as unknown as { error: unknown }).error;
+        return isUiaError(e) ? e : asTokenError(e);
+      },
+    }),
+  },
+}).createMachine({
+  id: 'emailStage',
+  context: ({ input }) => ({
+    email: input.inputs.emailAddress ?? null,
+    clientSecret: input.clientSecret,
+    session: input.session,
+    sid: input.emailSid ?? null,
+    attempt: input.emailAttempt,
+    notValidatedYet: false,
+    error: null,
+  }),
+  initial: 'init',
+  states: {
+    init: {
+      always: [
+        { guard: 'hasSid', target: 'waiting' },
+        { guard: 'hasAddress', target: 'requestingToken' },
+        { target: 'needsAddress' },
+      ],
+    },
+    needsAddress: {
+      tags: ['input'],
+      on: { 'EMAIL.SET_ADDRESS': { guard: 'validAddress', target: 'requestingToken', actions: 'setAddress' } },
+    },
+    requestingToken: {
+      tags: ['busy'],
+      entry: 'nextAttempt',
+      invoke: {
+        id: 'requestEmailToken',
+        src: 'requestEmailToken',
+        input: ({ context }) => ({ email: context.email!, clientSecret: context.clientSecret, attempt: context.attempt, session: context.session }),
+        onDone: { target: 'waiting', actions: ['storeSid', 'reportSid'] },
+        onError: { target: 'tokenFailed', actions: 'recordTokenError' },
+      },
+    },
+    tokenFailed: {
+      tags: ['input'],
+      on: { 'EMAIL.RESEND': 'requestingToken' },
+    },
+    waiting: {
+      tags: ['input'],
+      entry: 'startPolling',
+      on: {
+        'EMAIL.RESEND': 'requestingToken',
+        'EMAIL.CHECK': { target: 'submitted', actions: 'check' },
+      },
+    },
+    submitted: {
+      on: {
+        'PARENT.REJECTED': [
+          { guard: 'notValidatedYet', target: 'waiting', actions: 'markNotValidated' },
+          { target: 'waiting', actions: 'recordError' },
+        ],
+      },
+    },
+  },
+});
+
+function credsDict(context: EmailStageContext): EmailAuthDict {
+  return { type: AuthType.Email, threepid_creds: { sid: context.sid!, client_secret: context.clientSecret } };
+}
+
+/** The email token request failed: keep the server's errcode (M_THREEPID_IN_USE, ...) if it had one. */
+function asTokenError(e: unknown): UiaError {
+  const data = (e as { data?: { errcode?: unknown; error?: unknown } } | null)?.data;
+  if (typeof (e as { httpStatus?: unknown } | null)?.httpStatus === 'number') {
+    return new StageError(AuthType.Email, typeof data?.errcode === 'string' ? data.errcode : undefined, typeof data?.error === 'string' ? data.error : 'Could not send the validation email');
+  }
+  return new NetworkError(e);
+}

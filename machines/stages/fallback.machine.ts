@@ -1,0 +1,65 @@
+/**
+ * Fallback stages: m.login.sso, and any stage type the app does not complete natively.
+ *
+ *   waiting ──FALLBACK.DONE──▶ submitted ──PARENT.REJECTED──▶ waiting
+ *
+ * The user completes the stage on the homeserver's fallback page (`fallbackUrl`). The page
+ * signals completion with an `authDone` message, which the app turns into `FALLBACK.DONE`; the
+ * parent also polls with `{session}` meanwhile, so a page whose message is lost (closed popup,
+ * another device) is still noticed. Completion is confirmed by submitting `{session}` only.
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { getFallbackUrl } from '../../src/fallback-url';
+import { ProtocolError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link fallbackStageMachine}. */
+export interface FallbackStageContext {
+  type: string;
+  /** The page to open, or `null` without a homeserver URL or session. */
+  fallbackUrl: string | null;
+  error: UiaError | null;
+}
+
+/** The fallback stage machine. */
+export const fallbackStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as FallbackStageContext,
+    events: {} as StageEvent,
+  },
+  guards: {
+    noUrl: ({ context }) => context.fallbackUrl === null,
+  },
+  actions: {
+    startPolling: sendParent((): StageToParentEvent => ({ type: 'STAGE.POLL', auth: {} })),
+    submit: sendParent((): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({}) })),
+    fail: sendParent(({ context }): StageToParentEvent => ({
+      type: 'STAGE.FAIL',
+      error: new ProtocolError(`stage ${context.type} needs the fallback page, but no homeserver URL or session is known`),
+    })),
+    clearError: assign({ error: null }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+  },
+}).createMachine({
+  id: 'fallbackStage',
+  context: ({ input }) => ({
+    type: input.type,
+    fallbackUrl: input.homeserverUrl && input.session ? getFallbackUrl(input.homeserverUrl, input.type, input.session) : null,
+    error: null,
+  }),
+  initial: 'init',
+  states: {
+    init: { always: [{ guard: 'noUrl', target: 'unavailable' }, { target: 'waiting' }] },
+    unavailable: { entry: 'fail' },
+    waiting: {
+      tags: ['input'],
+      entry: 'startPolling',
+      on: { 'FALLBACK.DONE': { target: 'submitted', actions: ['clearError', 'submit'] } },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
+    },
+  },
+});

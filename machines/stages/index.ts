@@ -1,0 +1,24 @@
+/**
+ * The stage machines, keyed by {@link StageKind}: the parent chart spawns the one for the
+ * current stage under the id `stage`.
+ */
+export { dummyStageMachine } from './dummy.machine';
+export { passwordStageMachine } from './password.machine';
+export { emailStageMachine } from './email.machine';
+export { msisdnStageMachine } from './msisdn.machine';
+export { recaptchaStageMachine } from './recaptcha.machine';
+export { termsStageMachine } from './terms.machine';
+export { registrationTokenStageMachine } from './registration-token.machine';
+export { fallbackStageMachine } from './fallback.machine';
+export { oauthStageMachine } from './oauth.machine';
+export type { DummyStageContext } from './dummy.machine';
+export type { PasswordStageContext } from './password.machine';
+export type { EmailStageContext, EmailTokenActorInput } from './email.machine';
+export type { MsisdnStageContext, MsisdnTokenActorInput, MsisdnCodeActorInput } from './msisdn.machine';
+export type { RecaptchaStageContext } from './recaptcha.machine';
+export type { TermsStageContext } from './terms.machine';
+export type { RegistrationTokenStageContext, TokenCheck, TokenCheckResult } from './registration-token.machine';
+export type { FallbackStageContext } from './fallback.machine';
+export type { OAuthStageContext } from './oauth.machine';
+export type { StageInput, StageEvent, StageUserEvent, StageToParentEvent, ParentToStageEvent } from './stage.types';
+export { INPUT_TAG, BUSY_TAG } from './stage.types';

@@ -1,0 +1,167 @@
+/**
+ * m.login.msisdn: sends an SMS when this stage becomes current, waits for the code, submits the
+ * code (to the server's `submit_url` when given), then submits the validated `threepid_creds`.
+ *
+ *   init ─┬─(phone known)──▶ requestingToken ─┬─done──▶ waitingForCode
+ *         └──▶ missingPhone                   └─error─▶ tokenFailed ──MSISDN.RESEND──▶ requestingToken
+ *   waitingForCode ──MSISDN.SUBMIT_CODE──▶ submittingCode ─┬─accepted──▶ submitted
+ *                                                          └─refused/error──▶ waitingForCode
+ *   waitingForCode ──MSISDN.RESEND──▶ requestingToken (attempt + 1)
+ *   submitted ──PARENT.REJECTED──▶ waitingForCode
+ *
+ * The code travels from the event into the submit actor's input, sealed, and is never stored.
+ */
+import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { AuthType } from '../../src/auth-type';
+import { isUiaError, NetworkError, StageError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
+import type { RequestTokenResponse } from '../../src/types';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link msisdnStageMachine}. */
+export interface MsisdnStageContext {
+  phoneCountry: string | null;
+  phoneNumber: string | null;
+  clientSecret: string;
+  session: string | undefined;
+  sid: string | null;
+  submitUrl: string | null;
+  /** The number as the server formatted it, for display. */
+  msisdn: string | null;
+  attempt: number;
+  error: UiaError | null;
+}
+
+/** Input of the SMS token actor. */
+export interface MsisdnTokenActorInput {
+  phoneCountry: string;
+  phoneNumber: string;
+  clientSecret: string;
+  attempt: number;
+  session: string | undefined;
+}
+/** Input of the SMS code actor. */
+export interface MsisdnCodeActorInput {
+  sid: string;
+  clientSecret: string;
+  code: Sealed<string>;
+  submitUrl: string | null;
+}
+
+/** The `m.login.msisdn` stage machine. Provide `requestMsisdnToken` and `submitMsisdnToken`. */
+export const msisdnStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as MsisdnStageContext,
+    events: {} as StageEvent,
+  },
+  actors: {
+    requestMsisdnToken: fromPromise<RequestTokenResponse, MsisdnTokenActorInput>(async () => {
+      throw new Error('requestMsisdnToken was not provided');
+    }),
+    submitMsisdnToken: fromPromise<boolean, MsisdnCodeActorInput>(async () => {
+      throw new Error('submitMsisdnToken was not provided');
+    }),
+  },
+  guards: {
+    hasPhone: ({ context }) => context.phoneCountry !== null && context.phoneNumber !== null,
+    hasCode: ({ event }) => event.type === 'MSISDN.SUBMIT_CODE' && typeof event.code === 'string' && event.code.trim().length > 0,
+    codeAccepted: ({ event }) => (event as unknown as { output: boolean }).output === true,
+  },
+  actions: {
+    nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1, error: null }),
+    storeToken: assign(({ context, event }) => {
+      const out = (event as unknown as { output: RequestTokenResponse }).output;
+      return { sid: out.sid, submitUrl: out.submit_url ?? null, msisdn: out.msisdn ?? context.msisdn };
+    }),
+    submit: sendParent(({ context }): StageToParentEvent => ({
+      type: 'STAGE.SUBMIT',
+      auth: new Sealed({ type: AuthType.Msisdn, threepid_creds: { sid: context.sid!, client_secret: context.clientSecret } }),
+    })),
+    clearError: assign({ error: null }),
+    recordRefused: assign({ error: () => new StageError(AuthType.Msisdn, 'M_UNAUTHORIZED', 'The code was not accepted') }),
+    recordActorError: assign({
+      error: ({ event }) => {
+        const e = (event as unknown as { error: unknown }).error;
+        if (isUiaError(e)) return e;
+        const data = (e as { data?: { errcode?: unknown; error?: unknown } } | null)?.data;
+        if (typeof (e as { httpStatus?: unknown } | null)?.httpStatus === 'number') {
+          return new StageError(AuthType.Msisdn, typeof data?.errcode === 'string' ? data.errcode : undefined, typeof data?.error === 'string' ? data.error : 'The SMS request failed');
+        }
+        return new NetworkError(e);
+      },
+    }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+  },
+}).createMachine({
+  id: 'msisdnStage',
+  context: ({ input }) => ({
+    phoneCountry: input.inputs.phoneCountry ?? null,
+    phoneNumber: input.inputs.phoneNumber ?? null,
+    clientSecret: input.clientSecret,
+    session: input.session,
+    sid: null,
+    submitUrl: null,
+    msisdn: null,
+    attempt: 0,
+    error: null,
+  }),
+  initial: 'init',
+  states: {
+    init: {
+      always: [{ guard: 'hasPhone', target: 'requestingToken' }, { target: 'missingPhone' }],
+    },
+    // Flow choice only picks msisdn flows when a phone number is given, so this is reached only
+    // when the app chose such a flow explicitly without one: a dead end it must cancel.
+    missingPhone: { tags: ['input'] },
+    requestingToken: {
+      tags: ['busy'],
+      entry: 'nextAttempt',
+      invoke: {
+        id: 'requestMsisdnToken',
+        src: 'requestMsisdnToken',
+        input: ({ context }) => ({
+          phoneCountry: context.phoneCountry!,
+          phoneNumber: context.phoneNumber!,
+          clientSecret: context.clientSecret,
+          attempt: context.attempt,
+          session: context.session,
+        }),
+        onDone: { target: 'waitingForCode', actions: 'storeToken' },
+        onError: { target: 'tokenFailed', actions: 'recordActorError' },
+      },
+    },
+    tokenFailed: {
+      tags: ['input'],
+      on: { 'MSISDN.RESEND': 'requestingToken' },
+    },
+    waitingForCode: {
+      tags: ['input'],
+      on: {
+        'MSISDN.SUBMIT_CODE': { guard: 'hasCode', target: 'submittingCode', actions: 'clearError' },
+        'MSISDN.RESEND': 'requestingToken',
+      },
+    },
+    submittingCode: {
+      tags: ['busy'],
+      invoke: {
+        id: 'submitMsisdnToken',
+        src: 'submitMsisdnToken',
+        input: ({ context, event }) => ({
+          sid: context.sid!,
+          clientSecret: context.clientSecret,
+          code: new Sealed(event.type === 'MSISDN.SUBMIT_CODE' ? event.code.trim() : ''),
+          submitUrl: context.submitUrl,
+        }),
+        onDone: [
+          { guard: 'codeAccepted', target: 'submitted', actions: 'submit' },
+          { target: 'waitingForCode', actions: 'recordRefused' },
+        ],
+        onError: { target: 'waitingForCode', actions: 'recordActorError' },
+      },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waitingForCode', actions: 'recordError' } },
+    },
+  },
+});

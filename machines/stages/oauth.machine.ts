@@ -1,0 +1,69 @@
+/**
+ * m.oauth (and its unstable name org.matrix.cross_signing_reset): the user approves the action
+ * on the account management page at `params.url`; the parent polls with `{session}` until the
+ * server reports the stage complete.
+ *
+ *   init ─┬─(no url in params)──▶ invalid (fails the negotiation)
+ *         └──▶ waiting ──OAUTH.DONE──▶ submitted ──PARENT.REJECTED──▶ waiting
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { ProtocolError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link oauthStageMachine}. */
+export interface OAuthStageContext {
+  type: string;
+  /** The approval page. */
+  url: string | null;
+  error: UiaError | null;
+}
+
+function safeHttpUrl(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  try {
+    const u = new URL(v);
+    // Only web pages: a javascript: or data: URL from a hostile server must never be opened.
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The `m.oauth` stage machine. */
+export const oauthStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as OAuthStageContext,
+    events: {} as StageEvent,
+  },
+  guards: {
+    noUrl: ({ context }) => context.url === null,
+  },
+  actions: {
+    startPolling: sendParent((): StageToParentEvent => ({ type: 'STAGE.POLL', auth: {} })),
+    submit: sendParent((): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({}) })),
+    fail: sendParent(({ context }): StageToParentEvent => ({
+      type: 'STAGE.FAIL',
+      error: new ProtocolError(`${context.type} params have no http(s) "url"`),
+    })),
+    clearError: assign({ error: null }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+  },
+}).createMachine({
+  id: 'oauthStage',
+  context: ({ input }) => ({ type: input.type, url: safeHttpUrl(input.params.url), error: null }),
+  initial: 'init',
+  states: {
+    init: { always: [{ guard: 'noUrl', target: 'invalid' }, { target: 'waiting' }] },
+    invalid: { entry: 'fail' },
+    waiting: {
+      tags: ['input'],
+      entry: 'startPolling',
+      on: { 'OAUTH.DONE': { target: 'submitted', actions: ['clearError', 'submit'] } },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
+    },
+  },
+});

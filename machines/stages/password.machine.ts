@@ -1,0 +1,66 @@
+/**
+ * m.login.password: waits for the user's password, submits it with an identifier.
+ *
+ *   waiting ──PASSWORD.SUBMIT──▶ submitted ──PARENT.REJECTED──▶ waiting (with the error)
+ *
+ * The password goes straight from the user's event into a sealed auth dict sent to the parent;
+ * this machine's context never holds it. The identifier defaults to `m.id.user` with the app's
+ * `userId`; an event may carry an `m.id.thirdparty` or `m.id.phone` identifier instead.
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { AuthType } from '../../src/auth-type';
+import { Sealed } from '../../src/secret';
+import type { UiaError } from '../../src/errors';
+import type { UserIdentifier } from '../../src/types';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link passwordStageMachine}. */
+export interface PasswordStageContext {
+  /** Identifier used when the submit event gives none. */
+  defaultIdentifier: UserIdentifier | null;
+  /** The server's answer to the last attempt (wrong password), if any. */
+  error: UiaError | null;
+  /** Attempts made at this stage. */
+  attempts: number;
+}
+
+/** The `m.login.password` stage machine. */
+export const passwordStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as PasswordStageContext,
+    events: {} as StageEvent,
+  },
+  guards: {
+    hasIdentifier: ({ context, event }) =>
+      event.type === 'PASSWORD.SUBMIT' && typeof event.password === 'string' && event.password.length > 0 && Boolean(event.identifier ?? context.defaultIdentifier),
+  },
+  actions: {
+    submit: sendParent(({ context, event }): StageToParentEvent => {
+      if (event.type !== 'PASSWORD.SUBMIT') throw new Error('unreachable');
+      return {
+        type: 'STAGE.SUBMIT',
+        auth: new Sealed({ type: AuthType.Password, identifier: (event.identifier ?? context.defaultIdentifier)!, password: event.password }),
+      };
+    }),
+    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1, error: null }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+  },
+}).createMachine({
+  id: 'passwordStage',
+  context: ({ input }) => ({
+    defaultIdentifier: input.userId ? { type: 'm.id.user', user: input.userId } : null,
+    error: null,
+    attempts: 0,
+  }),
+  initial: 'waiting',
+  states: {
+    waiting: {
+      tags: ['input'],
+      on: { 'PASSWORD.SUBMIT': { guard: 'hasIdentifier', target: 'submitted', actions: ['countAttempt', 'submit'] } },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
+    },
+  },
+});

@@ -1,0 +1,53 @@
+/**
+ * m.login.recaptcha: exposes the site key, waits for the captcha response.
+ *
+ *   waiting ──RECAPTCHA.SUBMIT──▶ submitted ──PARENT.REJECTED──▶ waiting (captcha must be redone)
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { AuthType } from '../../src/auth-type';
+import { Sealed } from '../../src/secret';
+import type { UiaError } from '../../src/errors';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link recaptchaStageMachine}. */
+export interface RecaptchaStageContext {
+  /** `params["m.login.recaptcha"].public_key`, the site key to render the widget with. */
+  publicKey: string | null;
+  error: UiaError | null;
+}
+
+/** The `m.login.recaptcha` stage machine. */
+export const recaptchaStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as RecaptchaStageContext,
+    events: {} as StageEvent,
+  },
+  guards: {
+    hasResponse: ({ event }) => event.type === 'RECAPTCHA.SUBMIT' && typeof event.response === 'string' && event.response.length > 0,
+  },
+  actions: {
+    submit: sendParent(({ event }): StageToParentEvent => {
+      if (event.type !== 'RECAPTCHA.SUBMIT') throw new Error('unreachable');
+      return { type: 'STAGE.SUBMIT', auth: new Sealed({ type: AuthType.Recaptcha, response: event.response }) };
+    }),
+    clearError: assign({ error: null }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+  },
+}).createMachine({
+  id: 'recaptchaStage',
+  context: ({ input }) => ({
+    publicKey: typeof input.params.public_key === 'string' ? input.params.public_key : null,
+    error: null,
+  }),
+  initial: 'waiting',
+  states: {
+    waiting: {
+      tags: ['input'],
+      on: { 'RECAPTCHA.SUBMIT': { guard: 'hasResponse', target: 'submitted', actions: ['clearError', 'submit'] } },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
+    },
+  },
+});

@@ -1,0 +1,102 @@
+/**
+ * m.login.registration_token (and MSC3231's unstable name): asks for the token, optionally
+ * checks it with the validity endpoint, submits it.
+ *
+ *   init ─┬─(token given by the app)──▶ validating
+ *         └──▶ waiting ──TOKEN.SUBMIT──▶ validating ─┬─(valid or unknown)──▶ submitted
+ *                                                    └─(invalid)──▶ waiting (with the error)
+ *   submitted ──PARENT.REJECTED──▶ waiting
+ *
+ * The token rides from the event into the validity actor's input and out of its output, sealed;
+ * it is never stored in context.
+ */
+import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { StageError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
+import type { AuthDict } from '../../src/types';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link registrationTokenStageMachine}. */
+export interface RegistrationTokenStageContext {
+  type: string;
+  /** The app's token, consumed by the first attempt. */
+  preset: Sealed<string> | null;
+  error: UiaError | null;
+}
+
+/** Input and output of the validity check actor. */
+export interface TokenCheck {
+  token: Sealed<string>;
+}
+/** `valid: null` means the check could not be made (no checker, or it failed): the server decides. */
+export interface TokenCheckResult {
+  token: Sealed<string>;
+  valid: boolean | null;
+}
+
+/** The `m.login.registration_token` stage machine. Provide `checkRegistrationToken` to enable the check. */
+export const registrationTokenStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as RegistrationTokenStageContext,
+    events: {} as StageEvent,
+  },
+  actors: {
+    checkRegistrationToken: fromPromise<TokenCheckResult, TokenCheck>(async ({ input }) => ({ token: input.token, valid: null })),
+  },
+  guards: {
+    // A restored snapshot holds only the seal's marker, never the token: it does not count.
+    hasPreset: ({ context }) => context.preset instanceof Sealed,
+    hasToken: ({ event }) => event.type === 'TOKEN.SUBMIT' && typeof event.token === 'string' && event.token.trim().length > 0,
+    isInvalid: ({ event }) => (event as unknown as { output: TokenCheckResult }).output.valid === false,
+  },
+  actions: {
+    submit: sendParent(({ context, event }): StageToParentEvent => {
+      const { token } = (event as unknown as { output: TokenCheckResult }).output;
+      return { type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type, token: token.unseal() } as AuthDict) };
+    }),
+    dropPreset: assign({ preset: null }),
+    clearError: assign({ error: null }),
+    recordInvalid: assign({ error: ({ context }) => new StageError(context.type, 'M_UNAUTHORIZED', 'Invalid registration token') }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    recordCheckFailed: assign({ error: ({ context }) => new StageError(context.type, undefined, 'Could not check the registration token') }),
+  },
+}).createMachine({
+  id: 'registrationTokenStage',
+  context: ({ input }) => ({
+    type: input.type,
+    preset: input.registrationToken instanceof Sealed ? input.registrationToken : null,
+    error: null,
+  }),
+  initial: 'init',
+  states: {
+    init: {
+      always: [{ guard: 'hasPreset', target: 'validating' }, { target: 'waiting' }],
+    },
+    waiting: {
+      tags: ['input'],
+      on: { 'TOKEN.SUBMIT': { guard: 'hasToken', target: 'validating', actions: 'clearError' } },
+    },
+    validating: {
+      tags: ['busy'],
+      // Leaving `validating` (cancel) aborts the check through its signal.
+      invoke: {
+        id: 'checkRegistrationToken',
+        src: 'checkRegistrationToken',
+        input: ({ context, event }) => ({
+          token: event.type === 'TOKEN.SUBMIT' ? new Sealed(event.token.trim()) : context.preset!,
+        }),
+        onDone: [
+          { guard: 'isInvalid', target: 'waiting', actions: ['dropPreset', 'recordInvalid'] },
+          { target: 'submitted', actions: ['dropPreset', 'submit'] },
+        ],
+        // The provided checker turns its own failures into `valid: null`; an error here means the
+        // checker itself is broken, so the user is asked again rather than left in limbo.
+        onError: { target: 'waiting', actions: ['dropPreset', 'recordCheckFailed'] },
+      },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
+    },
+  },
+});

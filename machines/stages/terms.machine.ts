@@ -1,0 +1,78 @@
+/**
+ * m.login.terms: lists the policies, waits until the user has accepted every one, submits.
+ *
+ *   init ─┬─(params invalid)──▶ invalid (fails the negotiation: the user cannot accept terms
+ *         │                      they were not shown)
+ *         └──▶ waiting ──TERMS.SUBMIT [all accepted]──▶ submitted ──PARENT.REJECTED──▶ waiting
+ */
+import { assign, sendParent, setup } from 'xstate';
+import { AuthType } from '../../src/auth-type';
+import { ProtocolError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
+import { parseTermsPolicies, type TermsPolicy } from '../../src/terms';
+import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+
+/** Context of {@link termsStageMachine}. */
+export interface TermsStageContext {
+  /** The policies to accept, parsed from the stage params. */
+  policies: TermsPolicy[];
+  /** Ids of the policies the user has ticked. */
+  accepted: string[];
+  /** Why the params could not be used, when they could not. */
+  invalid: ProtocolError | null;
+  error: UiaError | null;
+}
+
+/** The `m.login.terms` stage machine. */
+export const termsStageMachine = setup({
+  types: {
+    input: {} as StageInput,
+    context: {} as TermsStageContext,
+    events: {} as StageEvent,
+  },
+  guards: {
+    paramsInvalid: ({ context }) => context.invalid !== null,
+    allAccepted: ({ context }) => context.policies.every((p) => context.accepted.includes(p.id)),
+    knownPolicy: ({ context, event }) => event.type === 'TERMS.TOGGLE' && context.policies.some((p) => p.id === event.policyId),
+  },
+  actions: {
+    toggle: assign({
+      accepted: ({ context, event }) => {
+        if (event.type !== 'TERMS.TOGGLE') return context.accepted;
+        const others = context.accepted.filter((id) => id !== event.policyId);
+        return event.accepted ? [...others, event.policyId] : others;
+      },
+    }),
+    acceptAll: assign({ accepted: ({ context }) => context.policies.map((p) => p.id) }),
+    submit: sendParent((): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({ type: AuthType.Terms }) })),
+    fail: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.FAIL', error: context.invalid! })),
+    clearError: assign({ error: null }),
+    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+  },
+}).createMachine({
+  id: 'termsStage',
+  context: ({ input }) => {
+    const parsed = parseTermsPolicies(input.params);
+    return parsed instanceof ProtocolError
+      ? { policies: [], accepted: [], invalid: parsed, error: null }
+      : { policies: parsed, accepted: [], invalid: null, error: null };
+  },
+  initial: 'init',
+  states: {
+    init: {
+      always: [{ guard: 'paramsInvalid', target: 'invalid' }, { target: 'waiting' }],
+    },
+    invalid: { entry: 'fail' },
+    waiting: {
+      tags: ['input'],
+      on: {
+        'TERMS.TOGGLE': { guard: 'knownPolicy', actions: 'toggle' },
+        'TERMS.ACCEPT_ALL': { actions: 'acceptAll' },
+        'TERMS.SUBMIT': { guard: 'allAccepted', target: 'submitted', actions: ['clearError', 'submit'] },
+      },
+    },
+    submitted: {
+      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
+    },
+  },
+});

@@ -1,0 +1,82 @@
+/**
+ * The parent chart's initial context, built from its input.
+ */
+import { generateClientSecret, isValidClientSecret } from '../src/client-secret';
+import { InvalidOptionsError } from '../src/errors';
+import { Sealed } from '../src/secret';
+import type { UiaInputs } from '../src/types';
+import type { UiaContext, UiaMachineInput } from './uia.types';
+
+/** Default background poll timing. */
+export const DEFAULT_POLLING = { intervalMs: 2000, backoffFactor: 1.5, maxIntervalMs: 15000, giveUpAfterMs: 30 * 60 * 1000 } as const;
+/** Default 429 handling. */
+export const DEFAULT_RATE_LIMIT = { maxWaitMs: 30000, defaultWaitMs: 2000, maxRetries: 5 } as const;
+
+function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
+  const { registrationToken, ...rest } = inputs ?? {};
+  void registrationToken;
+  return rest;
+}
+
+function positive(v: number | undefined, fallback: number): number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
+}
+
+/** Builds the initial context. Bad input is recorded in `configError`, reported on START. */
+export function createInitialContext(input: UiaMachineInput | undefined): UiaContext {
+  const i = input ?? {};
+  let configError: UiaContext['configError'] = null;
+  if (i.clientSecret !== undefined && !isValidClientSecret(i.clientSecret)) {
+    configError = new InvalidOptionsError('clientSecret must be 1 to 255 characters of [0-9a-zA-Z.=_-]');
+  }
+  if (i.sessionId !== undefined && (typeof i.sessionId !== 'string' || i.sessionId.length === 0)) {
+    configError = new InvalidOptionsError('sessionId must be a non-empty string');
+  }
+  const polling = {
+    intervalMs: Math.max(50, positive(i.polling?.intervalMs, DEFAULT_POLLING.intervalMs)),
+    backoffFactor: Math.max(1, positive(i.polling?.backoffFactor, DEFAULT_POLLING.backoffFactor)),
+    maxIntervalMs: positive(i.polling?.maxIntervalMs, DEFAULT_POLLING.maxIntervalMs),
+    giveUpAfterMs: positive(i.polling?.giveUpAfterMs, DEFAULT_POLLING.giveUpAfterMs),
+  };
+  polling.maxIntervalMs = Math.max(polling.maxIntervalMs, polling.intervalMs);
+  return {
+    inputs: withoutToken(i.inputs),
+    presetToken: i.inputs?.registrationToken ? new Sealed(i.inputs.registrationToken) : null,
+    supportedStages: i.supportedStages ? [...i.supportedStages] : undefined,
+    userId: i.userId,
+    homeserverUrl: i.homeserverUrl,
+    polling,
+    rateLimit: {
+      maxWaitMs: positive(i.rateLimit?.maxWaitMs, DEFAULT_RATE_LIMIT.maxWaitMs),
+      defaultWaitMs: positive(i.rateLimit?.defaultWaitMs, DEFAULT_RATE_LIMIT.defaultWaitMs),
+      maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
+    },
+    configError,
+    initialAuthData: i.authData ?? null,
+    session: i.sessionId ?? (typeof i.authData?.session === 'string' ? i.authData.session : undefined),
+    flows: [],
+    params: {},
+    completed: [],
+    chosenFlow: null,
+    preferredFlow: null,
+    stage: null,
+    stageKind: null,
+    stageError: null,
+    clientSecret: i.clientSecret ?? generateClientSecret(),
+    emailSid: i.emailSid,
+    emailAttempt: 0,
+    pendingAuth: null,
+    retryTarget: null,
+    rateLimitRetries: 0,
+    retryAfterMs: 0,
+    pollAuth: null,
+    pollOverride: null,
+    pollCount: 0,
+    pollPenaltyMs: 0,
+    pollStartedAt: null,
+    pollingStopped: false,
+    finalSubmits: 0,
+    result: null,
+    error: null,
+  };
+}

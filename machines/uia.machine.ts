@@ -1,0 +1,473 @@
+/**
+ * The User-Interactive Authentication chart.
+ *
+ *   idle ──START──▶ requesting ──401 + flows──▶ routing ──▶ awaitingStage ◀──┐
+ *                     │  ▲                        ▲            │  ▲        │
+ *                     │  └── rateLimited ◀── 429 ─┤            │  │        │ not done yet
+ *                     │        (named delay)      │   STAGE.SUBMIT │        │
+ *                     │                           │            ▼  │        │
+ *                     │                        401 ◀──── submitting         │
+ *                     │                                        │           │
+ *                     ▼                                        ▼           │
+ *                    done ◀──── 2xx ──────────────────── polling ──────────┘
+ *                  failed  (typed error)          (waiting ⇄ checking, named backoff delay)
+ *               cancelled  (CANCEL from anywhere)
+ *
+ * - `requesting` makes the first request: no `auth`, or `{session}` when resuming.
+ * - `routing` is transient: it applies the flow choice and next-stage rules (pure functions in
+ *   src/) to the latest 401 and either fails (no acceptable flow), re-sends `{session}` (every
+ *   stage already complete), or opens a stage.
+ * - The open stage runs as a child machine spawned under the id `stage`; it lives until the stage
+ *   changes, across `awaitingStage`, `submitting`, `polling` and `rateLimited`, so its own state
+ *   (email attempt, ticked policies) survives a round trip. It talks to this chart with
+ *   `STAGE.*` events; user events for it may be sent here and are forwarded.
+ * - `submitting` sends the stage's auth dict with the session added. Only `awaitingStage` and
+ *   `polling` accept a submission, so at most one request is ever in flight, and a poll in flight
+ *   is aborted (not overlapped) by a submission.
+ * - `polling` re-checks out-of-band stages (email link, fallback page, SSO, m.oauth) in the
+ *   background with `{session}` or the email's `threepid_creds`, never with a password.
+ *
+ * Server answers are data: the request actor resolves with every HTTP answer, and guards route
+ * it; `onError` means no answer at all. Leaving a state stops its request actor, which aborts its
+ * signal, and XState drops the late answer, so an abandoned request never changes state.
+ * Foreground request states carry the `busy` tag.
+ */
+import { assign, enqueueActions, setup } from 'xstate';
+import { missingRequestActor, type RequestActorInput } from '../src/actors';
+import { AbortedError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors';
+import { decideNextStep, sameMembers, type NextStep } from '../src/next-step';
+import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/parse-auth-response';
+import { Sealed } from '../src/secret';
+import { stageKindFor } from '../src/stage-kind';
+import type { AuthChallenge, AuthDict } from '../src/types';
+import {
+  dummyStageMachine,
+  emailStageMachine,
+  fallbackStageMachine,
+  msisdnStageMachine,
+  oauthStageMachine,
+  passwordStageMachine,
+  recaptchaStageMachine,
+  registrationTokenStageMachine,
+  termsStageMachine,
+} from './stages';
+import type { StageInput } from './stages/stage.types';
+import { createInitialContext } from './uia.context';
+import type { UiaContext, UiaEvent, UiaMachineInput, UiaOutput } from './uia.types';
+
+type DoneRequestEvent = { type: 'xstate.done.actor.request'; output: RequestOutcome<unknown> };
+
+/** The answer of the request that just finished, classified against what is already known. */
+function answer(context: UiaContext, event: UiaEvent): ResponseClass<unknown> {
+  const known: AuthChallenge | null = context.flows.length
+    ? { flows: context.flows, params: context.params, completed: context.completed, ...(context.session ? { session: context.session } : {}) }
+    : null;
+  return classifyResponse((event as unknown as DoneRequestEvent).output, known);
+}
+
+function nextStep(context: UiaContext): NextStep {
+  return decideNextStep({
+    flows: context.flows,
+    completed: context.completed,
+    inputs: context.inputs,
+    emailSid: context.emailSid,
+    supportedStages: context.supportedStages,
+    preferredFlow: context.preferredFlow ?? context.chosenFlow,
+    currentStage: context.stage,
+  });
+}
+
+/** Adds the session to a dict, as every submission must carry it. */
+function withSession(auth: AuthDict | null, session: string | undefined): AuthDict | null {
+  if (!session) return auth;
+  return { ...(auth ?? {}), session } as AuthDict;
+}
+
+/** The stage-forwarded user events: accepted in any live state, judged by the stage itself. */
+const FORWARDED = [
+  'PASSWORD.SUBMIT',
+  'RECAPTCHA.SUBMIT',
+  'TERMS.TOGGLE',
+  'TERMS.ACCEPT_ALL',
+  'TERMS.SUBMIT',
+  'TOKEN.SUBMIT',
+  'EMAIL.SET_ADDRESS',
+  'EMAIL.RESEND',
+  'EMAIL.CHECK',
+  'MSISDN.RESEND',
+  'MSISDN.SUBMIT_CODE',
+  'FALLBACK.DONE',
+  'OAUTH.DONE',
+  'STAGE.RETRY',
+] as const;
+
+/** The parent UIA chart. Use `createUiaMachine(options)` to give it a request function. */
+export const uiaMachine = setup({
+  types: {
+    input: {} as UiaMachineInput | undefined,
+    context: {} as UiaContext,
+    events: {} as UiaEvent,
+    output: {} as UiaOutput,
+    tags: {} as 'busy',
+  },
+  actors: {
+    request: missingRequestActor,
+    dummy: dummyStageMachine,
+    password: passwordStageMachine,
+    email: emailStageMachine,
+    msisdn: msisdnStageMachine,
+    recaptcha: recaptchaStageMachine,
+    terms: termsStageMachine,
+    registrationToken: registrationTokenStageMachine,
+    fallback: fallbackStageMachine,
+    oauth: oauthStageMachine,
+  },
+  delays: {
+    /** Backoff between polls: interval × factor^(unchanged polls), capped; at least any 429 wait. */
+    pollDelay: ({ context }) => {
+      const p = context.polling;
+      const backoff = Math.min(p.intervalMs * Math.pow(p.backoffFactor, context.pollCount), p.maxIntervalMs);
+      return Math.max(backoff, context.pollPenaltyMs);
+    },
+    /** The wait a 429 asked for, capped. */
+    rateLimitDelay: ({ context }) => context.retryAfterMs,
+  },
+  guards: {
+    hasConfigError: ({ context }) => context.configError !== null,
+    hasAuthData: ({ context }) => context.initialAuthData !== null,
+    isSuccess: ({ context, event }) => answer(context, event).kind === 'success',
+    isChallenge: ({ context, event }) => answer(context, event).kind === 'challenge',
+    canRetryRateLimit: ({ context, event }) =>
+      answer(context, event).kind === 'rateLimited' && context.rateLimitRetries < context.rateLimit.maxRetries,
+    isRateLimited: ({ context, event }) => answer(context, event).kind === 'rateLimited',
+    /** A poll whose 401 shows nothing new: the out-of-band stage is not done yet. */
+    pollUnchanged: ({ context, event }) => {
+      const a = answer(context, event);
+      return a.kind === 'challenge' && a.challenge.session === context.session && sameMembers(a.challenge.completed, context.completed);
+    },
+    /** 5xx during a background poll is a passing fault, like a network error: keep polling. */
+    isServerFault: ({ context, event }) => {
+      const a = answer(context, event);
+      return a.kind === 'error' && 'httpStatus' in a.error && a.error.httpStatus >= 500;
+    },
+    retryIsSubmit: ({ context }) => context.retryTarget === 'submitting',
+    noFlow: ({ context }) => nextStep(context).kind === 'noFlow',
+    flowCompleteFirstTime: ({ context }) => nextStep(context).kind === 'flowComplete' && context.finalSubmits === 0,
+    flowComplete: ({ context }) => nextStep(context).kind === 'flowComplete',
+    sameStage: ({ context }) => {
+      const step = nextStep(context);
+      return step.kind === 'stage' && step.same;
+    },
+    hasPollAuth: ({ context }) => context.pollAuth !== null,
+    pollGaveUp: ({ context }) =>
+      context.pollStartedAt !== null && Date.now() - context.pollStartedAt >= context.polling.giveUpAfterMs,
+    isBackground: ({ event }) => event.type === 'SUBMIT_AUTH' && event.background === true,
+    isOfferedFlow: ({ context, event }) =>
+      event.type === 'CHOOSE_FLOW' &&
+      context.flows.some((f) => f.stages.length === event.stages.length && f.stages.every((s, i) => s === event.stages[i])),
+  },
+  actions: {
+    failWithConfigError: assign({ error: ({ context }) => context.configError }),
+    applyAuthData: assign(({ context }) => {
+      const parsed = parseAuthChallenge(context.initialAuthData);
+      if (parsed instanceof ProtocolError) {
+        // Routed by `routing`: no flows means NoAuthFlowFoundError, as matrix-js-sdk reports it.
+        return { initialAuthData: null, flows: [], completed: [], params: {} };
+      }
+      return {
+        initialAuthData: null,
+        flows: parsed.flows,
+        params: parsed.params,
+        completed: parsed.completed,
+        session: parsed.session ?? context.session,
+        stageError: parsed.errcode || parsed.error ? new StageError(null, parsed.errcode, parsed.error) : null,
+      };
+    }),
+    prepareFirstRequest: assign({
+      pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
+      rateLimitRetries: 0,
+    }),
+    prepareSubmit: assign({
+      pendingAuth: ({ context, event }) => {
+        const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
+        return new Sealed(withSession(auth, context.session));
+      },
+      rateLimitRetries: 0,
+      stageError: null,
+    }),
+    prepareSessionSubmit: assign({
+      pendingAuth: ({ context }) => new Sealed(withSession({}, context.session)),
+      finalSubmits: ({ context }) => context.finalSubmits + 1,
+      rateLimitRetries: 0,
+    }),
+    clearPendingAuth: assign({ pendingAuth: null, pollOverride: null }),
+    applyChallenge: assign(({ context, event }) => {
+      const a = answer(context, event);
+      if (a.kind !== 'challenge') return {};
+      const c = a.challenge;
+      const progressed = !sameMembers(c.completed, context.completed);
+      return {
+        session: c.session ?? context.session,
+        flows: c.flows,
+        params: c.params,
+        completed: c.completed,
+        finalSubmits: progressed ? 0 : context.finalSubmits,
+        stageError: c.errcode || c.error ? new StageError(context.stage, c.errcode, c.error) : null,
+      };
+    }),
+    storeResult: assign({
+      result: ({ event }) => new Sealed((event as unknown as DoneRequestEvent).output.kind === 'success' ? ((event as unknown as DoneRequestEvent).output as { data: unknown }).data : null),
+    }),
+    storeAnswerError: assign({
+      error: ({ context, event }) => {
+        const a = answer(context, event);
+        return a.kind === 'error' ? a.error : new ProtocolError('unexpected answer');
+      },
+    }),
+    storeNetworkError: assign({ error: ({ event }) => new NetworkError((event as { error?: unknown }).error) }),
+    storeNoFlowError: assign({
+      error: ({ context }) => {
+        const step = nextStep(context);
+        return step.kind === 'noFlow' ? step.error : null;
+      },
+    }),
+    storeLoopError: assign({
+      error: () => new ProtocolError('the server reports every stage of the flow complete but still asks for authentication'),
+    }),
+    storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
+    storeCancelled: assign({ error: () => new AbortedError() }),
+    enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => {
+      const a = answer(context, event);
+      const asked = a.kind === 'rateLimited' ? a.retryAfterMs : undefined;
+      return {
+        retryTarget: params.target,
+        retryAfterMs: Math.min(asked ?? context.rateLimit.defaultWaitMs, context.rateLimit.maxWaitMs),
+        rateLimitRetries: context.rateLimitRetries + 1,
+      };
+    }),
+    storeRateLimitError: assign({
+      error: ({ context, event }) => {
+        const a = answer(context, event);
+        const asked = a.kind === 'rateLimited' ? a.retryAfterMs : undefined;
+        return new RateLimitedError(asked ?? context.rateLimit.defaultWaitMs, context.rateLimitRetries);
+      },
+    }),
+    /** Opens the next stage: stops the old stage machine and spawns the new one as `stage`. */
+    openStage: enqueueActions(({ context, enqueue, self }) => {
+      const step = nextStep(context);
+      if (step.kind !== 'stage') return;
+      if (self.getSnapshot().children.stage) enqueue.stopChild('stage');
+      const kind = stageKindFor(step.stage, context.supportedStages);
+      enqueue.assign({
+        stage: step.stage,
+        stageKind: kind,
+        chosenFlow: step.flow,
+        stageError: null,
+        pollAuth: null,
+        pollCount: 0,
+        pollPenaltyMs: 0,
+        pollStartedAt: null,
+        pollingStopped: false,
+      });
+      const input: StageInput = {
+        type: step.stage,
+        session: context.session,
+        params: context.params[step.stage] ?? {},
+        inputs: context.inputs,
+        userId: context.userId,
+        homeserverUrl: context.homeserverUrl,
+        clientSecret: context.clientSecret,
+        emailSid: context.emailSid,
+        emailAttempt: context.emailAttempt,
+        registrationToken: context.presetToken instanceof Sealed ? context.presetToken : null,
+      };
+      // The kind is computed at run time; every kind is a key of `actors` above.
+      enqueue.spawnChild(kind as 'password', { id: 'stage', input });
+    }),
+    keepFlow: assign({
+      chosenFlow: ({ context }) => {
+        const step = nextStep(context);
+        return step.kind === 'stage' || step.kind === 'flowComplete' ? step.flow : context.chosenFlow;
+      },
+    }),
+    /** Tells the open stage its submission did not complete it, so it accepts input again. */
+    rejectStage: enqueueActions(({ context, enqueue, self }) => {
+      if (!self.getSnapshot().children.stage) return;
+      const error: UiaError = context.stageError ?? new StageError(context.stage, undefined, 'The stage is not complete yet');
+      enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
+    }),
+    rejectStageNetwork: enqueueActions(({ context, enqueue, event, self }) => {
+      const error = new NetworkError((event as { error?: unknown }).error);
+      enqueue.assign({ stageError: error });
+      if (self.getSnapshot().children.stage) enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
+      void context;
+    }),
+    forwardToStage: enqueueActions(({ enqueue, event, self }) => {
+      if (self.getSnapshot().children.stage) enqueue.sendTo('stage', event);
+    }),
+    storeStageUpdate: assign(({ context, event }) => {
+      if (event.type !== 'STAGE.UPDATE') return {};
+      return { emailSid: event.emailSid ?? context.emailSid, emailAttempt: event.emailAttempt ?? context.emailAttempt };
+    }),
+    setPollAuth: assign(({ context, event }) => ({
+      pollAuth: event.type === 'STAGE.POLL' ? event.auth : context.pollAuth,
+      pollStartedAt: context.pollStartedAt ?? Date.now(),
+      pollingStopped: false,
+    })),
+    setPollOverride: assign({ pollOverride: ({ event }) => (event.type === 'SUBMIT_AUTH' ? new Sealed(event.auth) : null) }),
+    restartPolling: assign({ pollCount: 0, pollStartedAt: () => Date.now(), pollingStopped: false }),
+    countPoll: assign({ pollCount: ({ context }) => context.pollCount + 1, pollPenaltyMs: 0 }),
+    penalisePoll: assign(({ context, event }) => {
+      const a = answer(context, event);
+      const asked = a.kind === 'rateLimited' ? a.retryAfterMs : undefined;
+      return { pollPenaltyMs: Math.min(asked ?? context.rateLimit.defaultWaitMs, context.rateLimit.maxWaitMs), pollCount: context.pollCount + 1 };
+    }),
+    stopPolling: assign({ pollingStopped: true }),
+    choosePreferredFlow: assign({
+      preferredFlow: ({ context, event }) =>
+        event.type === 'CHOOSE_FLOW'
+          ? context.flows.find((f) => f.stages.length === event.stages.length && f.stages.every((s, i) => s === event.stages[i])) ?? null
+          : context.preferredFlow,
+    }),
+  },
+}).createMachine({
+  id: 'uia',
+  context: ({ input }) => createInitialContext(input),
+  initial: 'idle',
+  on: {
+    CANCEL: { target: '.cancelled' },
+    'STAGE.UPDATE': { actions: 'storeStageUpdate' },
+    'STAGE.FAIL': { target: '.failed', actions: 'storeStageFailure' },
+    ...Object.fromEntries(FORWARDED.map((t) => [t, { actions: 'forwardToStage' }])),
+  },
+  states: {
+    idle: {
+      on: {
+        START: [
+          { guard: 'hasConfigError', target: 'failed', actions: 'failWithConfigError' },
+          { guard: 'hasAuthData', target: 'routing', actions: 'applyAuthData' },
+          { target: 'requesting', actions: 'prepareFirstRequest' },
+        ],
+      },
+    },
+    requesting: {
+      tags: ['busy'],
+      invoke: {
+        id: 'request',
+        src: 'request',
+        input: ({ context }): RequestActorInput => ({ auth: context.pendingAuth ?? new Sealed(null), background: false }),
+        onDone: [
+          { guard: 'isSuccess', target: 'done', actions: 'storeResult' },
+          { guard: 'isChallenge', target: 'routing', actions: 'applyChallenge' },
+          { guard: 'canRetryRateLimit', target: 'rateLimited', actions: { type: 'enterRateLimit', params: { target: 'requesting' } } },
+          { guard: 'isRateLimited', target: 'failed', actions: 'storeRateLimitError' },
+          { target: 'failed', actions: 'storeAnswerError' },
+        ],
+        onError: { target: 'failed', actions: 'storeNetworkError' },
+      },
+    },
+    rateLimited: {
+      tags: ['busy'],
+      after: {
+        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting' }],
+      },
+    },
+    routing: {
+      entry: 'clearPendingAuth',
+      always: [
+        { guard: 'noFlow', target: 'failed', actions: 'storeNoFlowError' },
+        { guard: 'flowCompleteFirstTime', target: 'submitting', actions: ['keepFlow', 'prepareSessionSubmit'] },
+        { guard: 'flowComplete', target: 'failed', actions: 'storeLoopError' },
+        { guard: 'sameStage', target: 'awaitingStage', actions: ['keepFlow', 'rejectStage'] },
+        { target: 'awaitingStage', actions: 'openStage' },
+      ],
+    },
+    awaitingStage: {
+      entry: 'clearPendingAuth',
+      on: {
+        'STAGE.SUBMIT': { target: 'submitting', actions: 'prepareSubmit' },
+        'STAGE.POLL': { target: 'polling', actions: 'setPollAuth' },
+        SUBMIT_AUTH: [
+          { guard: 'isBackground', target: 'polling.checking', actions: 'setPollOverride' },
+          { target: 'submitting', actions: 'prepareSubmit' },
+        ],
+        POLL: { guard: 'hasPollAuth', target: 'polling.checking', actions: 'restartPolling' },
+        CHOOSE_FLOW: { guard: 'isOfferedFlow', target: 'routing', actions: 'choosePreferredFlow' },
+      },
+    },
+    submitting: {
+      tags: ['busy'],
+      invoke: {
+        id: 'request',
+        src: 'request',
+        input: ({ context }): RequestActorInput => ({ auth: context.pendingAuth ?? new Sealed(null), background: false }),
+        onDone: [
+          { guard: 'isSuccess', target: 'done', actions: 'storeResult' },
+          { guard: 'isChallenge', target: 'routing', actions: 'applyChallenge' },
+          { guard: 'canRetryRateLimit', target: 'rateLimited', actions: { type: 'enterRateLimit', params: { target: 'submitting' } } },
+          { guard: 'isRateLimited', target: 'failed', actions: 'storeRateLimitError' },
+          { target: 'failed', actions: 'storeAnswerError' },
+        ],
+        // No answer: the stage stays open with a network error, so the user can try again.
+        onError: { target: 'awaitingStage', actions: 'rejectStageNetwork' },
+      },
+      on: {
+        // A stage may (re)start its background check while a submission is in flight.
+        'STAGE.POLL': { actions: 'setPollAuth' },
+      },
+    },
+    polling: {
+      initial: 'waiting',
+      entry: 'clearPendingAuth',
+      on: {
+        'STAGE.SUBMIT': { target: 'submitting', actions: 'prepareSubmit' },
+        'STAGE.POLL': { target: 'polling', reenter: true, actions: 'setPollAuth' },
+        SUBMIT_AUTH: [
+          { guard: 'isBackground', target: '.checking', actions: 'setPollOverride' },
+          { target: 'submitting', actions: 'prepareSubmit' },
+        ],
+        CHOOSE_FLOW: { guard: 'isOfferedFlow', target: 'routing', actions: 'choosePreferredFlow' },
+      },
+      states: {
+        waiting: {
+          after: {
+            pollDelay: [{ guard: 'pollGaveUp', target: '#uia.awaitingStage', actions: 'stopPolling' }, { target: 'checking' }],
+          },
+          on: { POLL: { target: 'checking', actions: 'restartPolling' } },
+        },
+        checking: {
+          exit: assign({ pollOverride: null }),
+          invoke: {
+            id: 'request',
+            src: 'request',
+            input: ({ context }): RequestActorInput => ({
+              auth: new Sealed(withSession(context.pollOverride?.unseal() ?? context.pollAuth ?? {}, context.session)),
+              background: true,
+            }),
+            onDone: [
+              { guard: 'isSuccess', target: '#uia.done', actions: 'storeResult' },
+              { guard: 'pollUnchanged', target: 'waiting', actions: 'countPoll' },
+              { guard: 'isChallenge', target: '#uia.routing', actions: 'applyChallenge' },
+              { guard: 'isRateLimited', target: 'waiting', actions: 'penalisePoll' },
+              { guard: 'isServerFault', target: 'waiting', actions: 'countPoll' },
+              { target: '#uia.failed', actions: 'storeAnswerError' },
+            ],
+            // A network blip while polling in the background is not the user's problem: back off.
+            onError: { target: 'waiting', actions: 'countPoll' },
+          },
+        },
+      },
+    },
+    done: { type: 'final', entry: 'clearPendingAuth' },
+    failed: { type: 'final', entry: 'clearPendingAuth' },
+    cancelled: { type: 'final', entry: ['clearPendingAuth', 'storeCancelled'] },
+  },
+  output: ({ context }): UiaOutput => {
+    if (context.result) return { status: 'done', result: context.result };
+    if (context.error?.code === 'ABORTED') return { status: 'cancelled', error: context.error };
+    return { status: 'failed', error: context.error ?? new ProtocolError('negotiation ended without a result') };
+  },
+});
+
+/** The parent chart's type, for typing actors and snapshots. */
+export type UiaMachine = typeof uiaMachine;

@@ -1,0 +1,109 @@
+/**
+ * Types of the parent UIA chart: its input, context, events and output.
+ */
+import type { UiaError } from '../src/errors';
+import type { Sealed } from '../src/secret';
+import type { StageKind } from '../src/stage-kind';
+import type { AuthDict, IAuthData, PollingOptions, RateLimitOptions, UIAFlow, UiaInputs } from '../src/types';
+import type { StageToParentEvent, StageUserEvent } from './stages/stage.types';
+
+/** Serialisable settings of one negotiation (functions go into `createUiaMachine`). */
+export interface UiaMachineInput {
+  /** Email, phone and registration token values the stages may use. */
+  inputs?: UiaInputs;
+  /** Stage types the app completes natively; others use the fallback page. Default: all. */
+  supportedStages?: string[];
+  /** The user's full Matrix id, for the default `m.id.user` password identifier. */
+  userId?: string;
+  /** Homeserver base URL, for fallback page URLs. */
+  homeserverUrl?: string;
+  /** A 401 body already in hand (e.g. from a request the app made itself): no first request is made. */
+  authData?: IAuthData;
+  /** Resume an existing UIA session: the first request carries `{session}`. */
+  sessionId?: string;
+  /** Resume with this client secret (validated); default: a fresh one. */
+  clientSecret?: string;
+  /** Resume an email stage whose email was already sent. */
+  emailSid?: string;
+  /** Background poll timing. */
+  polling?: PollingOptions;
+  /** 429 handling. */
+  rateLimit?: RateLimitOptions;
+}
+
+/** The parent chart's context. Everything but `pendingAuth` and `result` is plain serialisable data. */
+export interface UiaContext {
+  inputs: UiaInputs;
+  supportedStages: string[] | undefined;
+  userId: string | undefined;
+  homeserverUrl: string | undefined;
+  polling: Required<PollingOptions>;
+  rateLimit: Required<RateLimitOptions>;
+  /** Set when the input itself is unusable; START then fails with it. */
+  configError: UiaError | null;
+  /** `inputs.registrationToken`, kept out of `inputs` so it is never serialised. */
+  presetToken: Sealed<string> | null;
+  /** The 401 body given as input, applied on START. */
+  initialAuthData: IAuthData | null;
+
+  session: string | undefined;
+  flows: UIAFlow[];
+  params: Record<string, Record<string, unknown>>;
+  completed: string[];
+  /** The flow being followed. */
+  chosenFlow: UIAFlow | null;
+  /** A flow the app asked for with CHOOSE_FLOW. */
+  preferredFlow: UIAFlow | null;
+  /** The stage open now (its machine runs as child `stage`). */
+  stage: string | null;
+  stageKind: StageKind | null;
+  /** The server's complaint about the last attempt at the open stage. */
+  stageError: UiaError | null;
+  clientSecret: string;
+  emailSid: string | undefined;
+  emailAttempt: number;
+
+  /** Auth dict of the foreground request in flight or waiting out a 429. Sealed; cleared when settled. */
+  pendingAuth: Sealed<AuthDict | null> | null;
+  /** Which request a 429 interrupted. */
+  retryTarget: 'requesting' | 'submitting' | null;
+  rateLimitRetries: number;
+  retryAfterMs: number;
+  /** Dict a background poll sends (session added at send time). Never holds a user secret. */
+  pollAuth: AuthDict | null;
+  /** A one-off background dict from SUBMIT_AUTH {background: true}. */
+  pollOverride: Sealed<AuthDict> | null;
+  /** Unchanged polls in a row: drives the backoff. */
+  pollCount: number;
+  /** Extra wait before the next poll after a 429 during polling. */
+  pollPenaltyMs: number;
+  pollStartedAt: number | null;
+  /** True once polling gave up; the stage stays open for a manual check. */
+  pollingStopped: boolean;
+  /** `{session}` resubmits made because every stage was complete yet the server answered 401. */
+  finalSubmits: number;
+
+  /** The endpoint's success body, sealed (a registration result holds an access token). */
+  result: Sealed<unknown> | null;
+  error: UiaError | null;
+}
+
+/** Events the app (or a UI) sends to the parent chart. */
+export type UiaControlEvent =
+  | { type: 'START' }
+  | { type: 'CANCEL' }
+  /** Check an out-of-band stage now (user came back, or clicked "I've done it"). */
+  | { type: 'POLL' }
+  /** Follow this flow instead (must be one the server offered). */
+  | { type: 'CHOOSE_FLOW'; stages: string[] }
+  /** Send a hand-made auth dict (the session is added). `background`: no busy state, failures ignored. */
+  | { type: 'SUBMIT_AUTH'; auth: AuthDict; background?: boolean };
+
+/** Every event the parent chart accepts. */
+export type UiaEvent = UiaControlEvent | StageToParentEvent | StageUserEvent;
+
+/** What a finished negotiation produced. */
+export type UiaOutput =
+  | { status: 'done'; result: Sealed<unknown> }
+  | { status: 'failed'; error: UiaError }
+  | { status: 'cancelled'; error: UiaError };

@@ -1,0 +1,119 @@
+/**
+ * The side effects of the charts, as XState actor logic built from the app's functions.
+ *
+ * Each actor honours its `signal`: the chart aborts it when it leaves the state that invoked it
+ * (cancel, a newer request), so an abandoned request is cancelled at the transport and its late
+ * answer, if any, is dropped by XState.
+ */
+import { fromPromise } from 'xstate';
+import type { RequestOutcome } from './parse-auth-response';
+import { Sealed } from './secret';
+import type {
+  AuthDict,
+  CheckRegistrationTokenFn,
+  RequestEmailTokenFn,
+  RequestMsisdnTokenFn,
+  RequestTokenResponse,
+  SubmitMsisdnTokenFn,
+  UiaRequestFn,
+} from './types';
+import type { EmailTokenActorInput } from '../machines/stages/email.machine';
+import type { MsisdnCodeActorInput, MsisdnTokenActorInput } from '../machines/stages/msisdn.machine';
+import type { TokenCheck, TokenCheckResult } from '../machines/stages/registration-token.machine';
+
+/** Input of the request actor: the auth dict (sealed; `null` for a first request without session). */
+export interface RequestActorInput {
+  auth: Sealed<AuthDict | null>;
+  background: boolean;
+}
+
+/** An error with the shape of matrix-js-sdk's `MatrixError` (and this package's `MatrixHttpError`). */
+export interface HttpErrorLike {
+  httpStatus: number;
+  data?: unknown;
+  retryAfterMs?: number;
+}
+
+/** Recognises an HTTP answer error by shape, so any transport's error class works. */
+export function isHttpErrorLike(e: unknown): e is HttpErrorLike {
+  return typeof e === 'object' && e !== null && typeof (e as HttpErrorLike).httpStatus === 'number';
+}
+
+/** Reads a Retry-After hint from an error: ours carries `retryAfterMs`, fetch-like ones may carry headers. */
+function retryAfterOf(e: HttpErrorLike): number | undefined {
+  if (typeof e.retryAfterMs === 'number') return e.retryAfterMs;
+  return undefined;
+}
+
+/**
+ * The request actor: resolves with every HTTP answer as data (success or not) and rejects only
+ * when there was no answer (network fault), which is what the chart's `onError` means.
+ */
+export function createRequestActor<T>(request: UiaRequestFn<T>) {
+  return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal }) => {
+    try {
+      const data = await request(input.auth.unseal(), { signal, background: input.background });
+      return { kind: 'success', data };
+    } catch (e) {
+      if (isHttpErrorLike(e)) {
+        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: e.data };
+        const retryAfterMs = retryAfterOf(e);
+        if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
+        return outcome;
+      }
+      throw e;
+    }
+  });
+}
+
+/** Placeholder used by the bare chart: a request function must be provided. */
+export const missingRequestActor = fromPromise<RequestOutcome<unknown>, RequestActorInput>(async () => {
+  throw new Error('matrix-uia: no request function was provided (use createUiaMachine or machine.provide)');
+});
+
+/** The email token actor. */
+export function createEmailTokenActor(fn: RequestEmailTokenFn) {
+  return fromPromise<RequestTokenResponse, EmailTokenActorInput>(({ input, signal }) => fn({ ...input, signal }));
+}
+
+/** The SMS token actor. */
+export function createMsisdnTokenActor(fn: RequestMsisdnTokenFn) {
+  return fromPromise<RequestTokenResponse, MsisdnTokenActorInput>(({ input, signal }) => fn({ ...input, signal }));
+}
+
+/**
+ * The SMS code actor. Without an app function, a server-given `submit_url` is POSTed to with the
+ * global `fetch` (the spec's shape: `{sid, client_secret, token}` answering `{success}`).
+ */
+export function createMsisdnSubmitActor(fn: SubmitMsisdnTokenFn | undefined) {
+  return fromPromise<boolean, MsisdnCodeActorInput>(async ({ input, signal }) => {
+    const token = input.code.unseal();
+    if (fn) {
+      const req = { sid: input.sid, clientSecret: input.clientSecret, token, signal } as Parameters<SubmitMsisdnTokenFn>[0];
+      if (input.submitUrl) req.submitUrl = input.submitUrl;
+      return fn(req);
+    }
+    if (!input.submitUrl) throw new Error('matrix-uia: no submitMsisdnToken function and the server gave no submit_url');
+    const res = await fetch(input.submitUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ sid: input.sid, client_secret: input.clientSecret, token }),
+      signal,
+    });
+    if (!res.ok) return false;
+    const body = (await res.json().catch(() => ({}))) as { success?: unknown };
+    return body.success === true;
+  });
+}
+
+/** The registration token validity actor; a failed check answers "unknown" and lets the server decide. */
+export function createTokenCheckActor(fn: CheckRegistrationTokenFn) {
+  return fromPromise<TokenCheckResult, TokenCheck>(async ({ input, signal }) => {
+    try {
+      return { token: input.token, valid: await fn(input.token.unseal(), { signal }) };
+    } catch {
+      if (signal.aborted) throw new Error('aborted');
+      return { token: input.token, valid: null };
+    }
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * The typed errors a negotiation can end with (or show on a stage).
+ *
+ * Every class carries a stable `code` so UIs can switch on it without `instanceof` across bundles.
+ * Messages never contain credentials: they are built from the server's `errcode`/`error` and
+ * from our own text only.
+ */
+import type { UIAFlow } from './types';
+
+/** Discriminant of every error this library produces. */
+export type UiaErrorCode =
+  | 'NO_AUTH_FLOW'
+  | 'STAGE'
+  | 'ENDPOINT'
+  | 'NETWORK'
+  | 'RATE_LIMITED'
+  | 'ABORTED'
+  | 'PROTOCOL'
+  | 'SESSION_MISMATCH'
+  | 'INVALID_OPTIONS'
+  | 'TIMEOUT';
+
+/** Base class of every error matrix-uia produces. */
+export class UiaError extends Error {
+  /** Which kind of failure this is. */
+  readonly code: UiaErrorCode;
+  constructor(code: UiaErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'UiaError';
+  }
+}
+
+/**
+ * No flow offered by the server can be completed with the inputs given.
+ *
+ * Same name, message and fields as matrix-js-sdk's `NoAuthFlowFoundError`.
+ */
+export class NoAuthFlowFoundError extends UiaError {
+  override name = 'NoAuthFlowFoundError';
+  constructor(
+    message: string,
+    /** Stages the inputs require a flow to contain (email and/or msisdn). */
+    public readonly required_stages: string[],
+    /** The flows the server offered. */
+    public readonly flows: UIAFlow[],
+  ) {
+    super('NO_AUTH_FLOW', message);
+  }
+}
+
+/**
+ * The server refused an attempt at a stage (401 with `errcode`/`error`): the stage stays open and
+ * the user may try again. Shown on the stage, never a final error by itself.
+ */
+export class StageError extends UiaError {
+  override name = 'StageError';
+  constructor(
+    /** The stage that was attempted. */
+    public readonly stage: string | null,
+    /** The server's `errcode`, e.g. `M_FORBIDDEN` for a wrong password. */
+    public readonly errcode: string | undefined,
+    /** The server's human-readable text. */
+    public readonly serverError: string | undefined,
+  ) {
+    super('STAGE', serverError ?? errcode ?? 'Authentication stage failed');
+  }
+}
+
+/** The endpoint answered with something other than success or a UIA challenge. */
+export class EndpointError extends UiaError {
+  override name = 'EndpointError';
+  /** The server's `errcode`, if the body was a Matrix error. */
+  readonly errcode: string | undefined;
+  constructor(
+    public readonly httpStatus: number,
+    /** The parsed body (or `undefined` when it was not JSON). */
+    public readonly data: unknown,
+  ) {
+    const body = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const errcode = typeof body.errcode === 'string' ? body.errcode : undefined;
+    const error = typeof body.error === 'string' ? body.error : undefined;
+    super('ENDPOINT', `${httpStatus}${errcode ? ` ${errcode}` : ''}: ${error ?? 'request failed'}`);
+    this.errcode = errcode;
+  }
+}
+
+/** The request never got an HTTP answer (DNS, connection, CORS, TLS, a thrown request function). */
+export class NetworkError extends UiaError {
+  override name = 'NetworkError';
+  constructor(cause: unknown) {
+    super('NETWORK', `Network error: ${describe(cause)}`, { cause });
+  }
+}
+
+/** The server kept answering 429 after every allowed retry. */
+export class RateLimitedError extends UiaError {
+  override name = 'RateLimitedError';
+  constructor(
+    /** The last wait the server asked for, in ms. */
+    public readonly retryAfterMs: number,
+    /** How many retries were made. */
+    public readonly retries: number,
+  ) {
+    super('RATE_LIMITED', `Rate limited by the server (retry after ${retryAfterMs} ms, ${retries} retries made)`);
+  }
+}
+
+/** The negotiation was cancelled by the app or the user. */
+export class AbortedError extends UiaError {
+  override name = 'AbortedError';
+  constructor(message = 'User-interactive authentication was cancelled') {
+    super('ABORTED', message);
+  }
+}
+
+/** The server broke the UIA protocol (malformed 401 body, impossible state, oversize data). */
+export class ProtocolError extends UiaError {
+  override name = 'ProtocolError';
+  constructor(message: string) {
+    super('PROTOCOL', `Homeserver protocol error: ${message}`);
+  }
+}
+
+/** A resumed session was used for a different request than the one it was opened for. */
+export class SessionMismatchError extends UiaError {
+  override name = 'SessionMismatchError';
+  constructor(message = 'This UIA session belongs to a different request') {
+    super('SESSION_MISMATCH', message);
+  }
+}
+
+/** The options given to the chart cannot work (an invalid client secret, an empty session id). */
+export class InvalidOptionsError extends UiaError {
+  override name = 'InvalidOptionsError';
+  constructor(message: string) {
+    super('INVALID_OPTIONS', message);
+  }
+}
+
+/** An out-of-band stage was not completed within the polling give-up time. */
+export class TimeoutError extends UiaError {
+  override name = 'TimeoutError';
+  constructor(message = 'Gave up waiting for the stage to be completed elsewhere') {
+    super('TIMEOUT', message);
+  }
+}
+
+/** Type guard for any matrix-uia error. */
+export function isUiaError(e: unknown): e is UiaError {
+  return e instanceof UiaError;
+}
+
+/** A short, credential-free description of an arbitrary thrown value. */
+function describe(cause: unknown): string {
+  if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
+  return typeof cause === 'string' ? cause : 'request failed';
+}

@@ -1,0 +1,130 @@
+/**
+ * matrix-uia: Matrix User-Interactive Authentication as an explicit XState v5 statechart.
+ *
+ * The core entry: the charts, the functions that bind them to an app, selectors for UIs, the
+ * pure decision functions, and the typed errors.
+ */
+export { uiaMachine } from '../machines/uia.machine';
+export type { UiaMachine } from '../machines/uia.machine';
+export type { UiaContext, UiaEvent, UiaControlEvent, UiaMachineInput, UiaOutput } from '../machines/uia.types';
+export { DEFAULT_POLLING, DEFAULT_RATE_LIMIT } from '../machines/uia.context';
+export {
+  dummyStageMachine,
+  passwordStageMachine,
+  emailStageMachine,
+  msisdnStageMachine,
+  recaptchaStageMachine,
+  termsStageMachine,
+  registrationTokenStageMachine,
+  fallbackStageMachine,
+  oauthStageMachine,
+  INPUT_TAG,
+  BUSY_TAG,
+} from '../machines/stages';
+export type {
+  StageInput,
+  StageEvent,
+  StageUserEvent,
+  StageToParentEvent,
+  ParentToStageEvent,
+  DummyStageContext,
+  PasswordStageContext,
+  EmailStageContext,
+  MsisdnStageContext,
+  RecaptchaStageContext,
+  TermsStageContext,
+  RegistrationTokenStageContext,
+  FallbackStageContext,
+  OAuthStageContext,
+} from '../machines/stages';
+
+export { createUiaMachine, createUiaActor, toMachineInput } from './create-uia-machine';
+export type { ProvidedUiaMachine, UiaActor, CreateUiaActorExtras } from './create-uia-machine';
+export { runUia } from './run-uia';
+export type { RunUiaOptions, StageHandlers, StagePrompt } from './run-uia';
+export type { UiaOptions, UiaFunctions } from './options';
+
+export {
+  selectStage,
+  selectStageRef,
+  selectStageSnapshot,
+  selectStageParams,
+  selectStageError,
+  selectBusy,
+  selectWaitingForInput,
+  selectCanSend,
+  selectChosenFlow,
+  selectFlows,
+  selectSessionId,
+  selectPolling,
+  selectExternalUrl,
+  selectResult,
+  selectFinalError,
+} from './selectors';
+export type { UiaSnapshot, StageSnapshotLike } from './selectors';
+
+export { AuthType } from './auth-type';
+export {
+  UiaError,
+  NoAuthFlowFoundError,
+  StageError,
+  EndpointError,
+  NetworkError,
+  RateLimitedError,
+  AbortedError,
+  ProtocolError,
+  SessionMismatchError,
+  InvalidOptionsError,
+  TimeoutError,
+  isUiaError,
+} from './errors';
+export type { UiaErrorCode } from './errors';
+
+export { chooseFlow, resolveFlow, nextStage, scoreFlow, isFlowAcceptable, requiredStages, sameStages } from './choose-flow';
+export type { FlowChoiceInputs } from './choose-flow';
+export { decideNextStep } from './next-step';
+export type { NextStep, NextStepInputs } from './next-step';
+export { parseAuthChallenge, classifyResponse, readRetryAfterMs } from './parse-auth-response';
+export type { RequestOutcome, ResponseClass } from './parse-auth-response';
+export { stageKindFor } from './stage-kind';
+export type { StageKind } from './stage-kind';
+export { parseTermsPolicies, pickPolicyTranslation } from './terms';
+export type { TermsPolicy, PolicyTranslation } from './terms';
+export { generateClientSecret, isValidClientSecret } from './client-secret';
+export { getFallbackUrl } from './fallback-url';
+export { sanitizeInspectionEvent, redactSecrets, SECRET_KEYS, REDACTED } from './sanitize';
+export { Sealed } from './secret';
+export { LIMITS } from './limits';
+export { isHttpErrorLike } from './actors';
+export type { HttpErrorLike, RequestActorInput } from './actors';
+
+export type {
+  UIAFlow,
+  IAuthData,
+  AuthChallenge,
+  AuthDict,
+  PasswordAuthDict,
+  RecaptchaAuthDict,
+  TermsAuthDict,
+  DummyAuthDict,
+  EmailAuthDict,
+  MsisdnAuthDict,
+  RegistrationTokenAuthDict,
+  SessionOnlyAuthDict,
+  GenericAuthDict,
+  ThreepidCreds,
+  UserIdentifier,
+  RequestOptions,
+  UiaRequestFn,
+  RequestTokenResponse,
+  EmailTokenRequest,
+  MsisdnTokenRequest,
+  MsisdnSubmitRequest,
+  RequestEmailTokenFn,
+  RequestMsisdnTokenFn,
+  SubmitMsisdnTokenFn,
+  CheckRegistrationTokenFn,
+  UiaInputs,
+  PollingOptions,
+  RateLimitOptions,
+} from './types';

@@ -1,0 +1,124 @@
+/**
+ * Parsing and classification of homeserver answers.
+ *
+ * Every answer is untrusted input. `classifyResponse` turns the outcome of one request into a
+ * discriminated union the chart's guards route on; it never throws, so a malformed body becomes a
+ * typed `ProtocolError` outcome instead of an exception inside a transition.
+ */
+import { EndpointError, ProtocolError } from './errors';
+import { LIMITS } from './limits';
+import type { AuthChallenge, UIAFlow } from './types';
+
+/** What one request to the endpoint being authorised came back with. */
+export type RequestOutcome<T = unknown> =
+  | { kind: 'success'; data: T }
+  | { kind: 'http'; status: number; data: unknown; retryAfterMs?: number };
+
+/** The meaning of a {@link RequestOutcome}, as the chart routes it. */
+export type ResponseClass<T = unknown> =
+  | { kind: 'success'; data: T }
+  | { kind: 'challenge'; challenge: AuthChallenge }
+  | { kind: 'rateLimited'; retryAfterMs: number | undefined }
+  | { kind: 'error'; error: EndpointError | ProtocolError };
+
+/** Error codes of a 401 that is about the access token, not about UIA. */
+const TOKEN_ERRCODES = new Set(['M_MISSING_TOKEN', 'M_UNKNOWN_TOKEN']);
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Validates a 401 body as a UIA challenge.
+ *
+ * @returns the challenge, or a `ProtocolError` naming the first thing wrong with it.
+ */
+export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError {
+  if (!isRecord(body)) return new ProtocolError('401 body is not a JSON object');
+  const { flows, params, session, completed, errcode, error } = body;
+  if (!Array.isArray(flows)) return new ProtocolError('401 body has no "flows" list');
+  if (flows.length > LIMITS.maxFlows) return new ProtocolError(`401 body has ${flows.length} flows (limit ${LIMITS.maxFlows})`);
+  const parsedFlows: UIAFlow[] = [];
+  for (const flow of flows) {
+    if (!isRecord(flow) || !Array.isArray(flow.stages)) return new ProtocolError('a flow is not an object with a "stages" list');
+    if (flow.stages.length > LIMITS.maxStagesPerFlow) {
+      return new ProtocolError(`a flow has ${flow.stages.length} stages (limit ${LIMITS.maxStagesPerFlow})`);
+    }
+    for (const stage of flow.stages) {
+      if (typeof stage !== 'string' || stage.length === 0 || stage.length > LIMITS.maxStageTypeLength) {
+        return new ProtocolError('a flow has a stage that is not a non-empty string');
+      }
+    }
+    // Copied, so nothing downstream can mutate (or be mutated through) the server's arrays.
+    parsedFlows.push({ stages: [...(flow.stages as string[])] });
+  }
+  if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > LIMITS.maxSessionLength)) {
+    return new ProtocolError('"session" is not a non-empty string');
+  }
+  let parsedParams: AuthChallenge['params'] = {};
+  if (params !== undefined && params !== null) {
+    if (!isRecord(params)) return new ProtocolError('"params" is not an object');
+    let size: number;
+    try {
+      size = JSON.stringify(params).length;
+    } catch {
+      return new ProtocolError('"params" cannot be serialised');
+    }
+    if (size > LIMITS.maxParamsJsonLength) return new ProtocolError(`"params" is ${size} characters (limit ${LIMITS.maxParamsJsonLength})`);
+    parsedParams = {};
+    for (const [type, value] of Object.entries(params)) {
+      // A stage's params that are not an object are unusable; drop them rather than fail the whole flow.
+      if (isRecord(value)) parsedParams[type] = value;
+    }
+  }
+  let parsedCompleted: string[] = [];
+  if (completed !== undefined && completed !== null) {
+    if (!Array.isArray(completed) || completed.some((c) => typeof c !== 'string')) {
+      return new ProtocolError('"completed" is not a list of strings');
+    }
+    if (completed.length > LIMITS.maxCompleted) return new ProtocolError(`"completed" has ${completed.length} entries (limit ${LIMITS.maxCompleted})`);
+    parsedCompleted = [...(completed as string[])];
+  }
+  const challenge: AuthChallenge = { flows: parsedFlows, params: parsedParams, completed: parsedCompleted };
+  if (typeof session === 'string') challenge.session = session;
+  if (typeof errcode === 'string') challenge.errcode = errcode;
+  if (typeof error === 'string') challenge.error = error;
+  return challenge;
+}
+
+/**
+ * Reads the wait a 429 asks for: the body's `retry_after_ms`, else the transport's Retry-After.
+ */
+export function readRetryAfterMs(data: unknown, headerMs?: number): number | undefined {
+  const fromBody = isRecord(data) ? data.retry_after_ms : undefined;
+  if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
+  if (typeof headerMs === 'number' && Number.isFinite(headerMs) && headerMs >= 0) return headerMs;
+  return undefined;
+}
+
+/**
+ * Classifies one request outcome.
+ *
+ * @param known - the challenge already in hand, if any. Synapse has been seen (by matrix-js-sdk)
+ *   answering polls with a 401 that lacks flows, session and completed; when such a body comes
+ *   while a negotiation is under way the known values are kept. A 401 about the access token
+ *   (M_MISSING_TOKEN, M_UNKNOWN_TOKEN) is never UIA, whatever is known.
+ */
+export function classifyResponse<T>(outcome: RequestOutcome<T>, known?: AuthChallenge | null): ResponseClass<T> {
+  if (outcome.kind === 'success') return outcome;
+  const { status, data } = outcome;
+  if (status === 429) return { kind: 'rateLimited', retryAfterMs: readRetryAfterMs(data, outcome.retryAfterMs) };
+  if (status !== 401) return { kind: 'error', error: new EndpointError(status, data) };
+  const body = isRecord(data) ? data : undefined;
+  if (body && typeof body.errcode === 'string' && TOKEN_ERRCODES.has(body.errcode)) {
+    return { kind: 'error', error: new EndpointError(status, data) };
+  }
+  if (body && body.flows === undefined) {
+    if (!known) return { kind: 'error', error: new EndpointError(status, data) };
+    // Fill what the body lacks from what is known, then validate the result like any other body.
+    return classifyResponse({ kind: 'http', status, data: { ...known, errcode: undefined, error: undefined, ...body, flows: known.flows } });
+  }
+  const parsed = parseAuthChallenge(data);
+  if (parsed instanceof ProtocolError) return { kind: 'error', error: parsed };
+  return { kind: 'challenge', challenge: parsed };
+}

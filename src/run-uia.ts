@@ -1,0 +1,210 @@
+/**
+ * `runUia`: one negotiation from start to result, as a promise.
+ *
+ * The chart is driven by handlers: when the open stage waits for the user, the matching handler
+ * is asked (for a password, a captcha response, ...), and its answer is sent as the stage's event.
+ * Out-of-band stages (email link, fallback page, m.oauth) are polled by the chart meanwhile.
+ * Without a handler for a stage that needs one, the negotiation is cancelled with a clear error
+ * instead of waiting forever.
+ */
+import type { AnyActorRef, Subscription } from 'xstate';
+import type { StageEvent } from '../machines/stages/stage.types';
+import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from './create-uia-machine';
+import { AbortedError, InvalidOptionsError, TimeoutError, type UiaError } from './errors';
+import type { UiaOptions } from './options';
+import { selectResult, selectStageError, type UiaSnapshot } from './selectors';
+import type { StageKind } from './stage-kind';
+import type { TermsPolicy } from './terms';
+import type { UserIdentifier } from './types';
+
+/** What a handler is told about the stage asking. */
+export interface StagePrompt {
+  /** The stage type, e.g. `m.login.password`. */
+  type: string;
+  kind: StageKind;
+  /** The stage's params from the server. */
+  params: Record<string, unknown>;
+  /** Why the last attempt failed (wrong password, invalid token), if it did. */
+  error: UiaError | null;
+  /** 1 for the first time this stage asks, 2 after one refusal, ... */
+  attempt: number;
+  /** Aborted when the answer is no longer wanted (the stage completed elsewhere, or cancel). */
+  signal: AbortSignal;
+}
+
+/** Answers to the stages that need the user. Each may be sync or async. */
+export interface StageHandlers {
+  /** The password (or password and identifier) for `m.login.password`. */
+  password?: (p: StagePrompt) => string | { password: string; identifier?: UserIdentifier } | Promise<string | { password: string; identifier?: UserIdentifier }>;
+  /** The captcha response for `m.login.recaptcha` (`p.params.public_key` is the site key). */
+  recaptcha?: (p: StagePrompt & { publicKey: string | null }) => string | Promise<string>;
+  /** Whether the user accepts every policy of `m.login.terms`; `false` cancels. */
+  terms?: (p: StagePrompt & { policies: TermsPolicy[] }) => boolean | Promise<boolean>;
+  /** The registration token, when the app gave none in `inputs` or it was refused. */
+  registrationToken?: (p: StagePrompt) => string | Promise<string>;
+  /** An email address, when an email flow was chosen without one. */
+  emailAddress?: (p: StagePrompt) => string | Promise<string>;
+  /** Told that the validation email is sent; `resend()` asks for another. Polling goes on. */
+  emailSent?: (p: StagePrompt & { email: string | null; sid: string | null; resend: () => void; check: () => void }) => void;
+  /** The code received by SMS for `m.login.msisdn`. */
+  msisdnCode?: (p: StagePrompt & { msisdn: string | null }) => string | Promise<string>;
+  /**
+   * Open `url` (fallback page, SSO, or m.oauth approval page) for the user. Resolve when the user
+   * says it is done; never resolve to rely on polling alone.
+   */
+  external?: (p: StagePrompt & { url: string }) => void | Promise<void>;
+}
+
+/** Options of {@link runUia}. */
+export interface RunUiaOptions<T> extends UiaOptions<T>, CreateUiaActorExtras {
+  handlers?: StageHandlers;
+  /** Cancels the negotiation (rejects with `AbortedError`). */
+  signal?: AbortSignal;
+  /** Called with each snapshot of the chart, e.g. to log transitions. */
+  onSnapshot?: (snapshot: UiaSnapshot) => void;
+  /** Called once the actor exists (before START), e.g. to keep it for a UI. */
+  onActor?: (actor: UiaActor) => void;
+}
+
+/** The event a handler's answer becomes, per stage kind. */
+async function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+  switch (kind) {
+    case 'password': {
+      if (!h.password) return 'unhandled';
+      const a = await h.password(p);
+      return typeof a === 'string' ? { type: 'PASSWORD.SUBMIT', password: a } : { type: 'PASSWORD.SUBMIT', ...a };
+    }
+    case 'recaptcha':
+      if (!h.recaptcha) return 'unhandled';
+      return { type: 'RECAPTCHA.SUBMIT', response: await h.recaptcha({ ...p, publicKey: (ctx.publicKey as string | null) ?? null }) };
+    case 'terms':
+      if (!h.terms) return 'unhandled';
+      if (!(await h.terms({ ...p, policies: ctx.policies as TermsPolicy[] }))) throw new AbortedError('The terms were not accepted');
+      stage.send({ type: 'TERMS.ACCEPT_ALL' });
+      return { type: 'TERMS.SUBMIT' };
+    case 'registrationToken':
+      if (!h.registrationToken) return 'unhandled';
+      return { type: 'TOKEN.SUBMIT', token: await h.registrationToken(p) };
+    case 'email':
+      if (state === 'needsAddress') {
+        if (!h.emailAddress) return 'unhandled';
+        return { type: 'EMAIL.SET_ADDRESS', email: await h.emailAddress(p) };
+      }
+      if (state === 'tokenFailed') return 'unhandled';
+      h.emailSent?.({
+        ...p,
+        email: (ctx.email as string | null) ?? null,
+        sid: (ctx.sid as string | null) ?? null,
+        resend: () => stage.send({ type: 'EMAIL.RESEND' }),
+        check: () => stage.send({ type: 'EMAIL.CHECK' }),
+      });
+      return null; // the chart polls until the link is clicked
+    case 'msisdn':
+      if (state !== 'waitingForCode' || !h.msisdnCode) return 'unhandled';
+      return { type: 'MSISDN.SUBMIT_CODE', code: await h.msisdnCode({ ...p, msisdn: (ctx.msisdn as string | null) ?? null }) };
+    case 'fallback':
+    case 'oauth': {
+      const url = (ctx.fallbackUrl ?? ctx.url) as string;
+      if (!h.external) return null; // polling alone may still see it done
+      await h.external({ ...p, url });
+      return { type: kind === 'oauth' ? 'OAUTH.DONE' : 'FALLBACK.DONE' };
+    }
+    case 'dummy':
+      return 'unhandled'; // only reached when the server refused a dummy stage
+  }
+}
+
+/**
+ * Runs one negotiation. Resolves with the endpoint's result; rejects with a typed error
+ * (`NoAuthFlowFoundError`, `EndpointError`, `NetworkError`, `RateLimitedError`, `AbortedError`,
+ * `ProtocolError`, `TimeoutError`).
+ */
+export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
+  const { handlers = {}, signal, onSnapshot, onActor, ...rest } = options;
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new AbortedError());
+      return;
+    }
+    const actor = createUiaActor<T>(rest);
+    let settled = false;
+    let failure: UiaError | null = null;
+    let stageSub: Subscription | null = null;
+    let watched: AnyActorRef | undefined;
+    let promptAbort: AbortController | null = null;
+    let lastValue = '';
+    const attempts = new Map<string, number>();
+
+    const stopWith = (error: UiaError) => {
+      if (!failure) failure = error;
+      actor.send({ type: 'CANCEL' });
+    };
+    const onAbort = () => stopWith(new AbortedError());
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    const promptStage = (stage: AnyActorRef) => {
+      const s = stage.getSnapshot() as { value: unknown; context: Record<string, unknown>; hasTag(t: string): boolean };
+      const value = JSON.stringify(s.value);
+      if (value === lastValue) return;
+      lastValue = value;
+      promptAbort?.abort();
+      promptAbort = null;
+      if (!s.hasTag('input')) return;
+      const parent = actor.getSnapshot();
+      const { stage: type, stageKind: kind } = parent.context;
+      if (!type || !kind) return;
+      const attempt = (attempts.get(type) ?? 0) + 1;
+      attempts.set(type, attempt);
+      const ac = new AbortController();
+      promptAbort = ac;
+      const prompt: StagePrompt = { type, kind, params: parent.context.params[type] ?? {}, error: selectStageError(parent), attempt, signal: ac.signal };
+      answerFor(kind, String(s.value), handlers, prompt, s.context, stage).then(
+        (ev) => {
+          if (ac.signal.aborted || settled) return;
+          if (ev === 'unhandled') {
+            stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
+          } else if (ev) {
+            stage.send(ev);
+          }
+        },
+        (e: unknown) => {
+          if (ac.signal.aborted || settled) return;
+          stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${e instanceof Error ? e.message : String(e)}`));
+        },
+      );
+    };
+
+    onActor?.(actor);
+    actor.subscribe({
+      next: (snapshot) => {
+        onSnapshot?.(snapshot);
+        const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
+        if (stage !== watched) {
+          stageSub?.unsubscribe();
+          watched = stage;
+          lastValue = '';
+          stageSub = stage ? stage.subscribe(() => promptStage(stage)) : null;
+          if (stage) promptStage(stage);
+        }
+        if (snapshot.status === 'active' && snapshot.context.pollingStopped && !failure) {
+          stopWith(new TimeoutError());
+        }
+        if (snapshot.status !== 'done' || settled) return;
+        settled = true;
+        promptAbort?.abort();
+        stageSub?.unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
+        const out = snapshot.output;
+        if (out?.status === 'done') resolve(selectResult<T>(snapshot) as T);
+        else reject(failure ?? out?.error ?? new AbortedError());
+      },
+      error: (e) => {
+        if (settled) return;
+        settled = true;
+        reject(e);
+      },
+    });
+    actor.start();
+    actor.send({ type: 'START' });
+  });
+}
