@@ -21,4 +21,5 @@ module.exports = {
     ],
   },
   testTimeout: 20000,
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
 };
