@@ -57,12 +57,22 @@ import type { UiaContext, UiaEvent, UiaMachineInput, UiaOutput } from './uia.typ
 
 type DoneRequestEvent = { type: 'xstate.done.actor.request'; output: RequestOutcome<unknown> };
 
+/**
+ * Classifications already made, per done event: several guards of one transition read the same
+ * answer, and validating a 401 body once per event is enough.
+ */
+const answers = new WeakMap<object, { context: UiaContext; result: ResponseClass<unknown> }>();
+
 /** The answer of the request that just finished, classified against what is already known. */
 function answer(context: UiaContext, event: UiaEvent): ResponseClass<unknown> {
+  const cached = answers.get(event);
+  if (cached && cached.context === context) return cached.result;
   const known: AuthChallenge | null = context.flows.length
     ? { flows: context.flows, params: context.params, completed: context.completed, ...(context.session ? { session: context.session } : {}) }
     : null;
-  return classifyResponse((event as unknown as DoneRequestEvent).output, known);
+  const result = classifyResponse((event as unknown as DoneRequestEvent).output, known);
+  answers.set(event, { context, result });
+  return result;
 }
 
 function nextStep(context: UiaContext): NextStep {
@@ -134,7 +144,8 @@ export const uiaMachine = setup({
   },
   guards: {
     hasConfigError: ({ context }) => context.configError !== null,
-    hasAuthData: ({ context }) => context.initialAuthData !== null,
+    // As in matrix-js-sdk, auth data without flows is no challenge yet: the first request is made.
+    hasAuthData: ({ context }) => Array.isArray(context.initialAuthData?.flows),
     isSuccess: ({ context, event }) => answer(context, event).kind === 'success',
     isChallenge: ({ context, event }) => answer(context, event).kind === 'challenge',
     canRetryRateLimit: ({ context, event }) =>
