@@ -20,6 +20,11 @@ module.exports = {
       },
     ],
   },
+  // Examples import the package by name, as apps do.
+  moduleNameMapper: {
+    '^matrix-uia$': '<rootDir>/src/index.ts',
+    '^matrix-uia/(.*)$': '<rootDir>/src/$1/index.ts',
+  },
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
 };
