@@ -4,6 +4,7 @@
 import { generateClientSecret, isValidClientSecret } from '../src/client-secret';
 import { InvalidOptionsError } from '../src/errors';
 import { Sealed } from '../src/secret';
+import { checkSessionBinding } from '../src/session-binding';
 import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput } from './uia.types';
 
@@ -32,6 +33,8 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
   if (i.sessionId !== undefined && (typeof i.sessionId !== 'string' || i.sessionId.length === 0)) {
     configError = new InvalidOptionsError('sessionId must be a non-empty string');
   }
+  // A resumed session used for another request is refused before anything is sent.
+  configError = checkSessionBinding(i.sessionFingerprint, i.requestFingerprint) ?? configError;
   const polling = {
     intervalMs: Math.max(50, positive(i.polling?.intervalMs, DEFAULT_POLLING.intervalMs)),
     backoffFactor: Math.max(1, positive(i.polling?.backoffFactor, DEFAULT_POLLING.backoffFactor)),
@@ -63,6 +66,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stageKind: null,
     stageError: null,
     clientSecret: i.clientSecret ?? generateClientSecret(),
+    requestFingerprint: i.requestFingerprint ?? i.sessionFingerprint,
     emailSid: i.emailSid,
     emailAttempt: 0,
     pendingAuth: null,

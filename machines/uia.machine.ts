@@ -26,6 +26,8 @@
  *   is aborted (not overlapped) by a submission.
  * - `polling` re-checks out-of-band stages (email link, fallback page, SSO, m.oauth) in the
  *   background with `{session}` or the email's `threepid_creds`, never with a password.
+ *   `PAUSE_POLLING` parks it in `polling.paused` (no timer) while the page is hidden;
+ *   `RESUME_POLLING` or `POLL` checks at once.
  *
  * Server answers are data: the request actor resolves with every HTTP answer, and guards route
  * it; `onError` means no answer at all. Leaving a state stops its request actor, which aborts its
@@ -85,6 +87,15 @@ function nextStep(context: UiaContext): NextStep {
     preferredFlow: context.preferredFlow ?? context.chosenFlow,
     currentStage: context.stage,
   });
+}
+
+/**
+ * Whether the child `stage` exists in the state being computed. Read from context, not from
+ * `self.getSnapshot()`: that is the last committed snapshot (and a stub under XState's pure
+ * `transition()` and the graph utilities), not the one this transition builds.
+ */
+function stageOpen(context: UiaContext): boolean {
+  return context.stageKind !== null;
 }
 
 /** Adds the session to a dict, as every submission must carry it. */
@@ -170,6 +181,7 @@ export const uiaMachine = setup({
       return step.kind === 'stage' && step.same;
     },
     hasPollAuth: ({ context }) => context.pollAuth !== null,
+    noStageOpen: ({ context }) => !stageOpen(context),
     pollGaveUp: ({ context }) =>
       context.pollStartedAt !== null && Date.now() - context.pollStartedAt >= context.polling.giveUpAfterMs,
     isBackground: ({ event }) => event.type === 'SUBMIT_AUTH' && event.background === true,
@@ -264,10 +276,10 @@ export const uiaMachine = setup({
       },
     }),
     /** Opens the next stage: stops the old stage machine and spawns the new one as `stage`. */
-    openStage: enqueueActions(({ context, enqueue, self }) => {
+    openStage: enqueueActions(({ context, enqueue }) => {
       const step = nextStep(context);
       if (step.kind !== 'stage') return;
-      if (self.getSnapshot().children.stage) enqueue.stopChild('stage');
+      if (stageOpen(context)) enqueue.stopChild('stage');
       const kind = stageKindFor(step.stage, context.supportedStages);
       enqueue.assign({
         stage: step.stage,
@@ -302,19 +314,18 @@ export const uiaMachine = setup({
       },
     }),
     /** Tells the open stage its submission did not complete it, so it accepts input again. */
-    rejectStage: enqueueActions(({ context, enqueue, self }) => {
-      if (!self.getSnapshot().children.stage) return;
+    rejectStage: enqueueActions(({ context, enqueue }) => {
+      if (!stageOpen(context)) return;
       const error: UiaError = context.stageError ?? new StageError(context.stage, undefined, 'The stage is not complete yet');
       enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
     }),
-    rejectStageNetwork: enqueueActions(({ context, enqueue, event, self }) => {
+    rejectStageNetwork: enqueueActions(({ context, enqueue, event }) => {
       const error = new NetworkError((event as { error?: unknown }).error);
       enqueue.assign({ stageError: error });
-      if (self.getSnapshot().children.stage) enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
-      void context;
+      if (stageOpen(context)) enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
     }),
-    forwardToStage: enqueueActions(({ enqueue, event, self }) => {
-      if (self.getSnapshot().children.stage) enqueue.sendTo('stage', event);
+    forwardToStage: enqueueActions(({ context, enqueue, event }) => {
+      if (stageOpen(context)) enqueue.sendTo('stage', event);
     }),
     storeStageUpdate: assign(({ context, event }) => {
       if (event.type !== 'STAGE.UPDATE') return {};
@@ -419,8 +430,12 @@ export const uiaMachine = setup({
           { guard: 'isRateLimited', target: 'failed', actions: 'storeRateLimitError' },
           { target: 'failed', actions: 'storeAnswerError' },
         ],
-        // No answer: the stage stays open with a network error, so the user can try again.
-        onError: { target: 'awaitingStage', actions: 'rejectStageNetwork' },
+        // No answer: the stage stays open with a network error, so the user can try again. With no
+        // stage open (the final `{session}` resubmission) there is nothing to retry from: fail.
+        onError: [
+          { guard: 'noStageOpen', target: 'failed', actions: 'storeNetworkError' },
+          { target: 'awaitingStage', actions: 'rejectStageNetwork' },
+        ],
       },
       on: {
         // A stage may (re)start its background check while a submission is in flight.
@@ -444,7 +459,18 @@ export const uiaMachine = setup({
           after: {
             pollDelay: [{ guard: 'pollGaveUp', target: '#uia.awaitingStage', actions: 'stopPolling' }, { target: 'checking' }],
           },
-          on: { POLL: { target: 'checking', actions: 'restartPolling' } },
+          on: {
+            POLL: { target: 'checking', actions: 'restartPolling' },
+            PAUSE_POLLING: { target: 'paused' },
+          },
+        },
+        // The page is hidden (matrix-uia/browser): no timer runs until the user is back, then
+        // one check at once instead of the polls missed meanwhile.
+        paused: {
+          on: {
+            RESUME_POLLING: { target: 'checking', actions: 'restartPolling' },
+            POLL: { target: 'checking', actions: 'restartPolling' },
+          },
         },
         checking: {
           exit: assign({ pollOverride: null }),

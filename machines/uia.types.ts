@@ -23,6 +23,17 @@ export interface UiaMachineInput {
   sessionId?: string;
   /** Resume with this client secret (validated); default: a fresh one. */
   clientSecret?: string;
+  /**
+   * Fingerprint of the request being authorised (`requestFingerprint()` from
+   * src/session-binding.ts). Kept in the context, so a persisted snapshot carries it.
+   */
+  requestFingerprint?: string;
+  /**
+   * Fingerprint saved with the session being resumed. When both fingerprints are given and
+   * differ, START fails with `SessionMismatchError` and nothing is sent: the session belongs to
+   * another request (a server would answer a confusing 403).
+   */
+  sessionFingerprint?: string;
   /** Resume an email stage whose email was already sent. */
   emailSid?: string;
   /** Background poll timing. */
@@ -60,6 +71,8 @@ export interface UiaContext {
   /** The server's complaint about the last attempt at the open stage. */
   stageError: UiaError | null;
   clientSecret: string;
+  /** The request this negotiation's session is bound to (see `UiaMachineInput.requestFingerprint`). */
+  requestFingerprint: string | undefined;
   emailSid: string | undefined;
   emailAttempt: number;
 
@@ -97,7 +110,11 @@ export type UiaControlEvent =
   /** Follow this flow instead (must be one the server offered). */
   | { type: 'CHOOSE_FLOW'; stages: string[] }
   /** Send a hand-made auth dict (the session is added). `background`: no busy state, failures ignored. */
-  | { type: 'SUBMIT_AUTH'; auth: AuthDict; background?: boolean };
+  | { type: 'SUBMIT_AUTH'; auth: AuthDict; background?: boolean }
+  /** Stop the background poll timer (page hidden); only `polling.waiting` takes it. */
+  | { type: 'PAUSE_POLLING' }
+  /** Leave `polling.paused`: check at once, then poll as before. */
+  | { type: 'RESUME_POLLING' };
 
 /** Every event the parent chart accepts. */
 export type UiaEvent = UiaControlEvent | StageToParentEvent | StageUserEvent;

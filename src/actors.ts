@@ -5,7 +5,7 @@
  * (cancel, a newer request), so an abandoned request is cancelled at the transport and its late
  * answer, if any, is dropped by XState.
  */
-import { fromPromise } from 'xstate';
+import { fromPromise, type ActorSystem } from 'xstate';
 import type { RequestOutcome } from './parse-auth-response';
 import { Sealed } from './secret';
 import type {
@@ -20,6 +20,22 @@ import type {
 import type { EmailTokenActorInput } from '../machines/stages/email.machine';
 import type { MsisdnCodeActorInput, MsisdnTokenActorInput } from '../machines/stages/msisdn.machine';
 import type { TokenCheck, TokenCheckResult } from '../machines/stages/registration-token.machine';
+
+/**
+ * A function looked up when the actor runs, in the negotiation's actor system. `createUiaActor`
+ * uses it so that one machine, built once, serves every negotiation with its own functions.
+ */
+export interface FromSystem<F> {
+  fromSystem: (system: ActorSystem<any>) => F | undefined;
+}
+
+/** The function itself, or where to find it when the actor runs. */
+export type FunctionSource<F> = F | FromSystem<F>;
+
+function resolveFn<F>(source: FunctionSource<F> | undefined, system: ActorSystem<any>): F | undefined {
+  // Every app function is a function; a source that is not one says where to find it.
+  return typeof source === 'function' || source === undefined ? (source as F | undefined) : (source as FromSystem<F>).fromSystem(system);
+}
 
 /** Input of the request actor: the auth dict (sealed; `null` for a first request without session). */
 export interface RequestActorInput {
@@ -49,8 +65,10 @@ function retryAfterOf(e: HttpErrorLike): number | undefined {
  * The request actor: resolves with every HTTP answer as data (success or not) and rejects only
  * when there was no answer (network fault), which is what the chart's `onError` means.
  */
-export function createRequestActor<T>(request: UiaRequestFn<T>) {
-  return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal }) => {
+export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
+  return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal, system }) => {
+    const request = resolveFn(source, system);
+    if (!request) throw new Error('matrix-uia: no request function was provided');
     try {
       const data = await request(input.auth.unseal(), { signal, background: input.background });
       return { kind: 'success', data };
@@ -72,21 +90,30 @@ export const missingRequestActor = fromPromise<RequestOutcome<unknown>, RequestA
 });
 
 /** The email token actor. */
-export function createEmailTokenActor(fn: RequestEmailTokenFn) {
-  return fromPromise<RequestTokenResponse, EmailTokenActorInput>(({ input, signal }) => fn({ ...input, signal }));
+export function createEmailTokenActor(source: FunctionSource<RequestEmailTokenFn>) {
+  return fromPromise<RequestTokenResponse, EmailTokenActorInput>(async ({ input, signal, system }) => {
+    const fn = resolveFn(source, system);
+    if (!fn) throw new Error('requestEmailToken was not provided');
+    return fn({ ...input, signal });
+  });
 }
 
 /** The SMS token actor. */
-export function createMsisdnTokenActor(fn: RequestMsisdnTokenFn) {
-  return fromPromise<RequestTokenResponse, MsisdnTokenActorInput>(({ input, signal }) => fn({ ...input, signal }));
+export function createMsisdnTokenActor(source: FunctionSource<RequestMsisdnTokenFn>) {
+  return fromPromise<RequestTokenResponse, MsisdnTokenActorInput>(async ({ input, signal, system }) => {
+    const fn = resolveFn(source, system);
+    if (!fn) throw new Error('requestMsisdnToken was not provided');
+    return fn({ ...input, signal });
+  });
 }
 
 /**
  * The SMS code actor. Without an app function, a server-given `submit_url` is POSTed to with the
  * global `fetch` (the spec's shape: `{sid, client_secret, token}` answering `{success}`).
  */
-export function createMsisdnSubmitActor(fn: SubmitMsisdnTokenFn | undefined) {
-  return fromPromise<boolean, MsisdnCodeActorInput>(async ({ input, signal }) => {
+export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnTokenFn> | undefined) {
+  return fromPromise<boolean, MsisdnCodeActorInput>(async ({ input, signal, system }) => {
+    const fn = resolveFn(source, system);
     const token = input.code.unseal();
     if (fn) {
       const req = { sid: input.sid, clientSecret: input.clientSecret, token, signal } as Parameters<SubmitMsisdnTokenFn>[0];
@@ -106,9 +133,14 @@ export function createMsisdnSubmitActor(fn: SubmitMsisdnTokenFn | undefined) {
   });
 }
 
-/** The registration token validity actor; a failed check answers "unknown" and lets the server decide. */
-export function createTokenCheckActor(fn: CheckRegistrationTokenFn) {
-  return fromPromise<TokenCheckResult, TokenCheck>(async ({ input, signal }) => {
+/**
+ * The registration token validity actor; a failed check answers "unknown" and lets the server
+ * decide, as does the absence of a checker.
+ */
+export function createTokenCheckActor(source: FunctionSource<CheckRegistrationTokenFn>) {
+  return fromPromise<TokenCheckResult, TokenCheck>(async ({ input, signal, system }) => {
+    const fn = resolveFn(source, system);
+    if (!fn) return { token: input.token, valid: null };
     try {
       return { token: input.token, valid: await fn(input.token.unseal(), { signal }) };
     } catch {

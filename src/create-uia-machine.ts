@@ -2,7 +2,7 @@
  * Binds the chart to an app: its request function and optional token functions become the
  * chart's actors, and the options become the chart's input.
  */
-import { createActor, type Actor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import { createActor, type Actor, type ActorSystem, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
 import { emailStageMachine } from '../machines/stages/email.machine';
 import { msisdnStageMachine } from '../machines/stages/msisdn.machine';
 import { registrationTokenStageMachine } from '../machines/stages/registration-token.machine';
@@ -14,6 +14,7 @@ import {
   createMsisdnTokenActor,
   createRequestActor,
   createTokenCheckActor,
+  type FromSystem,
 } from './actors';
 import type { UiaFunctions, UiaOptions } from './options';
 import { sanitizeInspectionEvent } from './sanitize';
@@ -41,6 +42,44 @@ export function createUiaMachine<T>(fns: UiaFunctions<T>) {
 
 /** The machine type `createUiaMachine` returns. */
 export type ProvidedUiaMachine = ReturnType<typeof createUiaMachine>;
+
+/**
+ * The app's functions of each negotiation made by `createUiaActor`, by its actor system: every
+ * actor of one negotiation (the chart, its stage, their requests) shares one system.
+ */
+const functionsBySystem = new WeakMap<ActorSystem<any>, UiaFunctions<unknown>>();
+
+/** Where a bound actor finds function `key` when it runs. */
+function bound<K extends keyof UiaFunctions<unknown>>(key: K): FromSystem<NonNullable<UiaFunctions<unknown>[K]>> {
+  return { fromSystem: (system) => functionsBySystem.get(system)?.[key] as NonNullable<UiaFunctions<unknown>[K]> | undefined };
+}
+
+let sharedMachine: ProvidedUiaMachine | undefined;
+
+/**
+ * The chart whose actors call the functions bound to their actor system. Building a machine
+ * (`provide`) builds its whole state tree, which costs more CPU and memory than running a
+ * negotiation, so it is built once, on first use, for every actor `createUiaActor` makes.
+ */
+function boundMachine(): ProvidedUiaMachine {
+  sharedMachine ??= uiaMachine.provide({
+    actors: {
+      request: createRequestActor<unknown>(bound('request')),
+      email: emailStageMachine.provide({ actors: { requestEmailToken: createEmailTokenActor(bound('requestEmailToken')) } }),
+      msisdn: msisdnStageMachine.provide({
+        actors: {
+          requestMsisdnToken: createMsisdnTokenActor(bound('requestMsisdnToken')),
+          submitMsisdnToken: createMsisdnSubmitActor(bound('submitMsisdnToken')),
+        },
+      }),
+      registrationToken: registrationTokenStageMachine.provide({
+        actors: { checkRegistrationToken: createTokenCheckActor(bound('checkRegistrationToken')) },
+      }),
+    },
+  });
+  return sharedMachine;
+}
+
 /** An actor of the UIA chart. */
 export type UiaActor = Actor<ProvidedUiaMachine>;
 
@@ -73,15 +112,26 @@ export interface CreateUiaActorExtras {
  */
 export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras): UiaActor {
   const { inspect, sanitize = true, snapshot, ...rest } = options;
-  const machine = createUiaMachine<T>(rest);
   let observer: ((event: InspectionEvent) => void) | undefined;
   if (inspect) {
     const next = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
     observer = sanitize ? (e) => next(sanitizeInspectionEvent(e)) : next;
   }
-  return createActor(machine, {
+  const actor = createActor(boundMachine(), {
     input: toMachineInput(rest),
     ...(observer ? { inspect: observer } : {}),
     ...(snapshot ? { snapshot: snapshot as never } : {}),
   });
+  functionsBySystem.set(actor.system, rest as UiaFunctions<unknown>);
+  if (snapshot) {
+    // XState does not persist delayed events, so a chart restored while waiting for its next poll
+    // would never poll again (the email link opened in the same tab): check at once on start.
+    const start = actor.start.bind(actor);
+    actor.start = () => {
+      start();
+      if (actor.getSnapshot().matches({ polling: 'waiting' })) actor.send({ type: 'POLL' });
+      return actor;
+    };
+  }
+  return actor;
 }

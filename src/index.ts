@@ -92,6 +92,8 @@ export { parseTermsPolicies, pickPolicyTranslation } from './terms';
 export type { TermsPolicy, PolicyTranslation } from './terms';
 export { generateClientSecret, isValidClientSecret } from './client-secret';
 export { getFallbackUrl } from './fallback-url';
+export { requestFingerprint, checkSessionBinding, assertSnapshotBinding, canonicalJson } from './session-binding';
+export type { BoundRequest } from './session-binding';
 export { sanitizeInspectionEvent, redactSecrets, SECRET_KEYS, REDACTED } from './sanitize';
 export { Sealed } from './secret';
 export { LIMITS } from './limits';

@@ -45,7 +45,8 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
       return new ProtocolError(`a flow has ${flow.stages.length} stages (limit ${LIMITS.maxStagesPerFlow})`);
     }
     for (const stage of flow.stages) {
-      if (typeof stage !== 'string' || stage.length === 0 || stage.length > LIMITS.maxStageTypeLength) {
+      // `.`/`..` are no stage types, and would escape the fallback page's path segment.
+      if (typeof stage !== 'string' || stage.length === 0 || stage.length > LIMITS.maxStageTypeLength || stage === '.' || stage === '..') {
         return new ProtocolError('a flow has a stage that is not a non-empty string');
       }
     }

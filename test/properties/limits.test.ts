@@ -1,0 +1,54 @@
+/**
+ * Hardening: size limits on what is parsed from a 401 (src/limits.ts).
+ *
+ * Each limit is tried at its value (accepted) and one past it (refused with a `ProtocolError`
+ * naming what was too big), through the parser and through the real chart, which fails with that
+ * typed error instead of walking an unbounded answer.
+ */
+import { createUiaActor } from '../../src/create-uia-machine';
+import { ProtocolError } from '../../src/errors';
+import { LIMITS } from '../../src/limits';
+import { parseAuthChallenge } from '../../src/parse-auth-response';
+import { createFuzzServer } from '../helpers/fuzz-server';
+
+const flow = { stages: ['m.login.dummy'] };
+
+/** A 401 body with one dimension set to `n`. */
+const bodies: Record<keyof typeof LIMITS, { make: (n: number) => Record<string, unknown>; message: RegExp }> = {
+  maxFlows: { make: (n) => ({ flows: Array.from({ length: n }, () => flow) }), message: /flows \(limit 64\)/ },
+  maxStagesPerFlow: { make: (n) => ({ flows: [{ stages: Array.from({ length: n }, () => 'm.login.dummy') }] }), message: /stages \(limit 32\)/ },
+  maxStageTypeLength: { make: (n) => ({ flows: [{ stages: ['x'.repeat(n)] }] }), message: /stage that is not a non-empty string/ },
+  maxSessionLength: { make: (n) => ({ flows: [flow], session: 's'.repeat(n) }), message: /"session"/ },
+  maxCompleted: { make: (n) => ({ flows: [flow], completed: Array.from({ length: n }, (_, i) => `c${i}`) }), message: /"completed" has \d+ entries \(limit 64\)/ },
+  // `{"m.login.sso":{"b":"…"}}` is 24 characters around the padding.
+  maxParamsJsonLength: { make: (n) => ({ flows: [flow], params: { 'm.login.sso': { b: 'x'.repeat(n - 24) } } }), message: /"params" is \d+ characters \(limit 65536\)/ },
+};
+
+describe.each(Object.keys(bodies) as (keyof typeof LIMITS)[])('limit %s', (name) => {
+  const { make, message } = bodies[name];
+  const limit = LIMITS[name];
+
+  test('at the limit: parsed', () => {
+    expect(parseAuthChallenge(make(limit))).not.toBeInstanceOf(ProtocolError);
+  });
+
+  test('one past the limit: a ProtocolError naming it', () => {
+    const result = parseAuthChallenge(make(limit + 1));
+    expect(result).toBeInstanceOf(ProtocolError);
+    expect((result as ProtocolError).message).toMatch(message);
+  });
+
+  test('one past the limit, from a server: the chart fails with that ProtocolError', async () => {
+    const server = createFuzzServer({ answers: [{ kind: 'http', status: 401, body: make(limit + 1) }] });
+    const actor = createUiaActor({ request: server.request });
+    actor.start();
+    actor.send({ type: 'START' });
+    await new Promise((r) => setTimeout(r, 5));
+    const out = actor.getSnapshot().output;
+    actor.stop();
+    expect(out?.status).toBe('failed');
+    expect(out && out.status !== 'done' ? out.error : null).toBeInstanceOf(ProtocolError);
+    expect(out && out.status !== 'done' ? out.error.message : '').toMatch(message);
+    expect(server.calls).toHaveLength(1);
+  });
+});

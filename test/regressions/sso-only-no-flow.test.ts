@@ -1,0 +1,30 @@
+/**
+ * Regression: on a server offering only SSO for re-authentication, clients reported "no flow
+ * found". An SSO-only flow opens the SSO fallback page and completes with `{session}`.
+ */
+import { createUiaActor } from '../../src/create-uia-machine';
+import { selectExternalUrl } from '../../src/selectors';
+import { createFuzzServer } from '../helpers/fuzz-server';
+
+test('an SSO-only server opens the SSO page and finishes after it, instead of "no flow found"', async () => {
+  const server = createFuzzServer({
+    answers: [
+      { kind: 'http', status: 401, body: { session: 'S1', flows: [{ stages: ['m.login.sso'] }], params: {} } },
+      { kind: 'ok', body: { deleted: true } },
+    ],
+  });
+  const actor = createUiaActor({ request: server.request, homeserverUrl: 'https://hs.example.org', supportedStages: ['m.login.password'] });
+  actor.start();
+  actor.send({ type: 'START' });
+  await new Promise((r) => setTimeout(r, 5));
+  const snap = actor.getSnapshot();
+  expect(snap.status).toBe('active');
+  expect(snap.context.stage).toBe('m.login.sso');
+  expect(selectExternalUrl(snap)).toBe('https://hs.example.org/_matrix/client/v3/auth/m.login.sso/fallback/web?session=S1');
+  actor.send({ type: 'FALLBACK.DONE' });
+  await new Promise((r) => setTimeout(r, 5));
+  const out = actor.getSnapshot().output;
+  actor.stop();
+  expect(out?.status).toBe('done');
+  expect(server.calls[server.calls.length - 1]!.auth).toEqual({ session: 'S1' });
+});
