@@ -391,8 +391,11 @@ export const uiaMachine = setup({
     rateLimited: {
       tags: ['busy'],
       after: {
-        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting' }],
+        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting', actions: 'prepareFirstRequest' }],
       },
+      // Sent by createUiaActor to a chart restored here: XState does not persist delays, so the
+      // wait is scheduled again.
+      on: { RESUME: { target: 'rateLimited', reenter: true } },
     },
     routing: {
       entry: 'clearPendingAuth',

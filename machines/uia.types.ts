@@ -114,7 +114,9 @@ export type UiaControlEvent =
   /** Stop the background poll timer (page hidden); only `polling.waiting` takes it. */
   | { type: 'PAUSE_POLLING' }
   /** Leave `polling.paused`: check at once, then poll as before. */
-  | { type: 'RESUME_POLLING' };
+  | { type: 'RESUME_POLLING' }
+  /** Sent to a chart restored in `rateLimited` to schedule its retry again. */
+  | { type: 'RESUME' };
 
 /** Every event the parent chart accepts. */
 export type UiaEvent = UiaControlEvent | StageToParentEvent | StageUserEvent;

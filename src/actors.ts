@@ -69,6 +69,9 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
   return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal, system }) => {
     const request = resolveFn(source, system);
     if (!request) throw new Error('matrix-uia: no request function was provided');
+    // A request restored from a persisted snapshot lost its dict (sealed values do not survive
+    // serialisation): report it as interrupted rather than send a broken body.
+    if (!(input.auth instanceof Sealed)) throw new Error('matrix-uia: the request was interrupted by a restore');
     try {
       const data = await request(input.auth.unseal(), { signal, background: input.background });
       return { kind: 'success', data };

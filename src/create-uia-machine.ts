@@ -129,7 +129,9 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     const start = actor.start.bind(actor);
     actor.start = () => {
       start();
-      if (actor.getSnapshot().matches({ polling: 'waiting' })) actor.send({ type: 'POLL' });
+      const restored = actor.getSnapshot();
+      if (restored.matches({ polling: 'waiting' })) actor.send({ type: 'POLL' });
+      else if (restored.matches('rateLimited')) actor.send({ type: 'RESUME' });
       return actor;
     };
   }
