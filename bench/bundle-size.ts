@@ -1,0 +1,133 @@
+/**
+ * Bundle size: what a browser app pulls in, built the way an app's bundler would build it
+ * (esbuild: bundle, minify, ESM, browser platform, tree shaking) and gzipped with zlib (level 9).
+ *
+ * Used by the bench table and by scripts/check-size.ts (the CI budget). Every build keeps its
+ * esbuild metafile, so the largest inputs of any figure can be listed.
+ */
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+/** The repository root. */
+export const ROOT = path.resolve(__dirname, '..');
+
+/** One measured bundle. */
+export interface BundleFigure {
+  label: string;
+  minified: number;
+  gzipped: number;
+  metafile: Metafile;
+}
+
+/** What to bundle. */
+export interface BundleSpec {
+  label: string;
+  /** An entry file (relative to the root), or module source to bundle (`contents`). */
+  entry?: string;
+  contents?: string;
+  /** Packages left to the app (not counted). */
+  external?: string[];
+  /** Import the core (machines/, top-level src/) as the package `matrix-uia`, left out: what a sub-entry adds. */
+  coreAsPackage?: boolean;
+  /** Default `browser`; the testing entry is for Node. */
+  platform?: 'browser' | 'node';
+}
+
+/** True for files of the core entry: machines/ and the top-level files of src/. */
+export function isCoreFile(file: string): boolean {
+  const rel = path.relative(ROOT, path.resolve(ROOT, file));
+  if (rel.startsWith('machines' + path.sep)) return true;
+  return rel.startsWith('src' + path.sep) && path.dirname(rel) === 'src';
+}
+
+/** Sends imports of core files to the package name, as scripts/build.mjs does for sub-entries. */
+const coreAsPackagePlugin: Plugin = {
+  name: 'core-as-package',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.?\// }, (args) => {
+      const resolved = path.resolve(args.resolveDir, args.path);
+      const file = [resolved + '.ts', resolved + '.tsx', path.join(resolved, 'index.ts')].find((c) => existsSync(c));
+      if (file && isCoreFile(file) && args.importer && !isCoreFile(args.importer)) return { path: 'matrix-uia', external: true };
+      return undefined;
+    });
+  },
+};
+
+/** Builds one bundle in memory and measures it. */
+export async function measureBundle(spec: BundleSpec): Promise<BundleFigure> {
+  const result = await build({
+    ...(spec.entry ? { entryPoints: [path.resolve(ROOT, spec.entry)] } : {}),
+    ...(spec.contents !== undefined ? { stdin: { contents: spec.contents, resolveDir: ROOT, loader: 'ts', sourcefile: 'app.ts' } } : {}),
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: spec.platform ?? 'browser',
+    treeShaking: true,
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    outfile: path.join(ROOT, 'out.js'),
+    external: spec.external ?? [],
+    plugins: spec.coreAsPackage ? [coreAsPackagePlugin] : [],
+    logLevel: 'silent',
+  });
+  const out = result.outputFiles.find((f) => f.path.endsWith('.js'))!;
+  return { label: spec.label, minified: out.contents.byteLength, gzipped: gzipSync(out.contents, { level: 9 }).byteLength, metafile: result.metafile };
+}
+
+/** The inputs that take the most bytes in a bundle, largest first. */
+export function largestInputs(figure: BundleFigure, count = 8): { file: string; bytes: number }[] {
+  const output = Object.values(figure.metafile.outputs)[0]!;
+  return Object.entries(output.inputs)
+    .map(([file, v]) => ({ file, bytes: v.bytesInOutput }))
+    .filter((x) => x.bytes > 0)
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, count);
+}
+
+/** Inputs of a bundle grouped by package or source directory, with their bytes. */
+export function inputGroups(figure: BundleFigure): Map<string, number> {
+  const output = Object.values(figure.metafile.outputs)[0]!;
+  const groups = new Map<string, number>();
+  for (const [file, v] of Object.entries(output.inputs)) {
+    if (v.bytesInOutput === 0) continue;
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file);
+    const key = m ? m[1]! : isCoreFile(file) ? 'core' : path.dirname(file);
+    groups.set(key, (groups.get(key) ?? 0) + v.bytesInOutput);
+  }
+  return groups;
+}
+
+const XSTATE = ['xstate', 'xstate/*'];
+const PEERS = [...XSTATE, 'react', 'react/*', 'react-dom', '@xstate/react', 'matrix-js-sdk', 'matrix-js-sdk/*'];
+
+/** The core figures the budget is about. */
+export function coreSpecs(): BundleSpec[] {
+  return [
+    { label: 'core (src/index.ts), xstate external', entry: 'src/index.ts', external: XSTATE },
+    { label: 'core (src/index.ts), with xstate', entry: 'src/index.ts' },
+  ];
+}
+
+/** Everything in the bundle table: the core, typical imports, matrix-js-sdk, the other entries. */
+export function allSpecs(): BundleSpec[] {
+  const specs: BundleSpec[] = [
+    ...coreSpecs(),
+    { label: 'app importing runUia only, with xstate', contents: `export { runUia } from './src/index';` },
+    { label: 'app importing createUiaActor + selectors, with xstate', contents: `export { createUiaActor, selectStage, selectBusy, selectStageError } from './src/index';` },
+    { label: 'matrix-js-sdk lib/interactive-auth.js (whole module)', entry: 'node_modules/matrix-js-sdk/lib/interactive-auth.js' },
+    { label: 'matrix-js-sdk InteractiveAuth only', contents: `export { InteractiveAuth } from 'matrix-js-sdk/lib/interactive-auth.js';` },
+  ];
+  for (const name of ['fetch', 'browser', 'react', 'testing', 'matrix-js-sdk']) {
+    const entry = `src/${name}/index.ts`;
+    if (!existsSync(path.join(ROOT, entry))) continue;
+    specs.push(
+      name === 'testing'
+        ? { label: `entry ${name} (Node): adds (core, peers external)`, entry, external: [...PEERS, 'node:*'], coreAsPackage: true, platform: 'node' }
+        : { label: `entry ${name}: adds (core, peers external)`, entry, external: PEERS, coreAsPackage: true },
+    );
+  }
+  return specs;
+}
