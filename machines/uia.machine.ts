@@ -210,6 +210,10 @@ export const uiaMachine = setup({
       pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
       rateLimitRetries: 0,
     }),
+    /** The first request again after a 429: the same dict, and the retry count kept (it bounds the retries). */
+    rebuildFirstRequest: assign({
+      pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
+    }),
     prepareSubmit: assign({
       pendingAuth: ({ context, event }) => {
         const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
@@ -391,7 +395,7 @@ export const uiaMachine = setup({
     rateLimited: {
       tags: ['busy'],
       after: {
-        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting', actions: 'prepareFirstRequest' }],
+        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting', actions: 'rebuildFirstRequest' }],
       },
       // Sent by createUiaActor to a chart restored here: XState does not persist delays, so the
       // wait is scheduled again.

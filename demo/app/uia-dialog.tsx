@@ -1,0 +1,101 @@
+/**
+ * One negotiation on the page: the hook, the status line, the open stage's form, and the end.
+ */
+import { useEffect, useMemo, useRef } from 'react';
+import type { AnyActorRef, InspectionEvent } from 'xstate';
+import { endpointFunctions } from 'matrix-uia/fetch';
+import { useInteractiveAuth } from 'matrix-uia/react';
+import { clientFor, type Operation, type OperationRun } from './operations';
+import { StageForm } from './stage-form';
+
+/** Props of {@link UiaDialog}. */
+export interface UiaDialogProps {
+  operation: Operation;
+  run: OperationRun;
+  values: Record<string, string>;
+  /** sessionStorage key of this operation's saved negotiation. */
+  persistKey: string;
+  inspect: (e: InspectionEvent) => void;
+  onActor: (actor: AnyActorRef | null) => void;
+  onClose: () => void;
+}
+
+function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
+  if (auth.status === 'idle') return 'Starting…';
+  if (auth.status === 'done') return 'Done.';
+  if (auth.status === 'cancelled') return 'Cancelled.';
+  if (auth.status === 'failed') return 'Failed.';
+  if (auth.busy) return 'Talking to the server…';
+  if (auth.stage) {
+    const flow = auth.chosenFlow?.stages ?? [];
+    const i = flow.indexOf(auth.stage.type);
+    return `Step ${i >= 0 ? i + 1 : '?'} of ${flow.length || '?'}: ${auth.stage.type}`;
+  }
+  return 'Waiting…';
+}
+
+/** The dialog. Mount it with a fresh `key` for each run. */
+export function UiaDialog(props: UiaDialogProps) {
+  const fns = useMemo(() => endpointFunctions(clientFor(props.run), props.run.call), [props.run]);
+  const auth = useInteractiveAuth({
+    ...fns,
+    homeserverUrl: props.run.baseUrl,
+    ...(props.run.userId ? { userId: props.run.userId } : {}),
+    ...(props.run.supportedStages ? { supportedStages: props.run.supportedStages } : {}),
+    ...(props.run.inputs ? { inputs: props.run.inputs } : {}),
+    polling: { intervalMs: 1000, maxIntervalMs: 4000 },
+    autoStart: true,
+    persist: props.persistKey,
+    inspect: props.inspect,
+    languages: navigator.languages,
+  });
+  const { onActor } = props;
+  useEffect(() => {
+    onActor(auth.actorRef);
+    return () => onActor(null);
+  }, [auth.actorRef, onActor]);
+
+  const endHeading = useRef<HTMLHeadingElement>(null);
+  const ended = auth.status === 'done' || auth.status === 'failed' || auth.status === 'cancelled';
+  useEffect(() => {
+    if (ended) endHeading.current?.focus();
+  }, [ended]);
+
+  return (
+    <section className="dialog" aria-labelledby="dialog-title" data-status={auth.status}>
+      <h2 id="dialog-title">{props.operation.title}</h2>
+      {auth.resumed && <p className="note">Resumed the negotiation saved before the page was reloaded.</p>}
+      <p role="status" aria-live="polite" className="status-line" data-testid="status-line">
+        {statusText(auth)}
+      </p>
+      {auth.status === 'active' && <StageForm auth={auth} />}
+      {auth.status === 'done' && (
+        <div className="result ok">
+          <h3 tabIndex={-1} ref={endHeading}>
+            Success
+          </h3>
+          <p data-testid="result">{props.operation.done(props.values, auth.result)}</p>
+        </div>
+      )}
+      {(auth.status === 'failed' || auth.status === 'cancelled') && (
+        <div className="result bad" role="alert">
+          <h3 tabIndex={-1} ref={endHeading}>
+            {auth.status === 'cancelled' ? 'Cancelled' : 'It did not work'}
+          </h3>
+          <p data-testid="final-error">{auth.error?.message}</p>
+        </div>
+      )}
+      <div className="row end">
+        {ended ? (
+          <button type="button" onClick={props.onClose}>
+            Back to the operations
+          </button>
+        ) : (
+          <button type="button" className="secondary" onClick={() => auth.cancel()}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * The simulated homeserver the demo runs against: two seeded accounts, a registration flow with
+ * four stages (registration token, terms, recaptcha on the fallback page, email), deactivation
+ * through single sign-on (the SSO fallback page), and cross-signing resets approved on the
+ * m.oauth page. All secrets here are demo data, printed on
+ * the page on purpose.
+ */
+import type { HomeserverConfig } from '../src/testing';
+
+/** The demo accounts and token, shared with the page through `/demo/config.json`. */
+export const DEMO_DATA = {
+  demoUser: { userId: '@demo:localhost', password: 'demo-password', accessToken: 'demo-access-token', deviceId: 'DEMOWEB' },
+  leavingUser: { userId: '@leaving:localhost', password: 'leaving-password', accessToken: 'leaving-access-token', deviceId: 'LEAVINGWEB' },
+  registrationToken: 'DEMO-TOKEN-2024',
+} as const;
+
+/** The simulator's configuration for the demo. */
+export function demoHomeserverConfig(): HomeserverConfig {
+  const { demoUser, leavingUser } = DEMO_DATA;
+  return {
+    serverName: 'localhost',
+    users: [
+      {
+        userId: demoUser.userId,
+        password: demoUser.password,
+        devices: [
+          { deviceId: demoUser.deviceId, displayName: 'This browser', accessToken: demoUser.accessToken },
+          { deviceId: 'OLDPHONE', displayName: 'Old phone' },
+          { deviceId: 'TABLET', displayName: 'Tablet' },
+          { deviceId: 'LAPTOP', displayName: 'Laptop' },
+        ],
+        emails: ['demo@example.org'],
+        // An existing master key: replacing it is what needs approval (spec v1.11+).
+        crossSigningMasterKey: {
+          user_id: demoUser.userId,
+          usage: ['master'],
+          keys: { 'ed25519:demoMasterKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA': 'demoMasterKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' },
+        },
+      },
+      {
+        userId: leavingUser.userId,
+        password: leavingUser.password,
+        devices: [{ deviceId: leavingUser.deviceId, displayName: 'Leaving browser', accessToken: leavingUser.accessToken }],
+      },
+    ],
+    endpoints: {
+      register: { flows: [['m.login.registration_token', 'm.login.terms', 'm.login.recaptcha', 'm.login.email.identity']] },
+      // The leaving account signs in through single sign-on: its deactivation goes through the
+      // homeserver's SSO fallback page.
+      deactivate: { flows: [['m.login.sso']] },
+      crossSigningUpload: { flows: [['m.oauth']] },
+    },
+    registrationTokens: [{ token: DEMO_DATA.registrationToken }],
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * matrix-uia/react: the React binding. `react` and `@xstate/react` are peer dependencies of this
+ * entry only; the core entry never imports them.
+ */
+export { useInteractiveAuth } from './use-interactive-auth';
+export type {
+  UseInteractiveAuthOptions,
+  InteractiveAuth,
+  InteractiveAuthStatus,
+  AuthWindowState,
+  PolicyView,
+} from './use-interactive-auth';

@@ -1,0 +1,352 @@
+/**
+ * `useInteractiveAuth`: one UIA negotiation as React state and typed actions.
+ *
+ * The hook runs the chart with `@xstate/react` (`useActorRef`, `useSelector`), reads what a UI
+ * shows through the core's selectors, and wires the browser helpers: polling paused while the
+ * page is hidden, the negotiation kept across reloads when `persist` is given, and the fallback /
+ * SSO / m.oauth window opened by `openFallback()` from the user's click.
+ *
+ * Settings (everything but the functions) are read once, at mount: one hook instance is one
+ * negotiation. Remount (e.g. with a new `key`) to start another. The functions (`request`,
+ * `requestEmailToken`, ...) may change between renders; the latest ones are called.
+ */
+import { useActorRef, useSelector } from '@xstate/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
+import type { UiaEvent } from '../../machines/uia.types';
+import { createUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
+import type { UiaError } from '../errors';
+import type { UiaFunctions, UiaOptions } from '../options';
+import { sanitizeInspectionEvent } from '../sanitize';
+import {
+  selectBusy,
+  selectChosenFlow,
+  selectExternalUrl,
+  selectFinalError,
+  selectFlows,
+  selectPolling,
+  selectResult,
+  selectStage,
+  selectStageError,
+  selectStageParams,
+  selectStageRef,
+  type StageSnapshotLike,
+  type UiaSnapshot,
+} from '../selectors';
+import type { StageKind } from '../stage-kind';
+import { pickPolicyTranslation, type TermsPolicy } from '../terms';
+import type { UIAFlow, UserIdentifier } from '../types';
+import { openAuthWindow, type AuthWindowHandle, type OpenAuthWindowOptions } from '../browser/auth-window';
+import { connectUiaToPage } from '../browser/connect-page';
+import { loadUiaSnapshot, type UiaPersistenceOptions } from '../browser/session-persistence';
+
+/** Options of {@link useInteractiveAuth}: the negotiation's own, plus how it lives in the page. */
+export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
+  /** Send `START` on mount. Default `false`: call `start()` (e.g. from a button). */
+  autoStart?: boolean;
+  /**
+   * Keep the negotiation across reloads in `sessionStorage` under this key (or these options).
+   * On mount a saved negotiation is restored and re-checked at once instead of started.
+   */
+  persist?: string | UiaPersistenceOptions;
+  /** Pause background polling while the page is hidden. Default `true`. */
+  pausePollingWhenHidden?: boolean;
+  /** Options of the fallback / SSO / m.oauth window (`openFallback`). */
+  authWindow?: Omit<OpenAuthWindowOptions, 'onEvent' | 'window'>;
+  /** Preferred languages for terms policies, e.g. `navigator.languages`. Default: English. */
+  languages?: readonly string[];
+  /** Inspection observer; events are sanitised first (see `createUiaActor`). */
+  inspect?: CreateUiaActorExtras['inspect'];
+  /** The window to use. Default `globalThis.window`. */
+  window?: Window;
+}
+
+/** Where the negotiation is, in one word. */
+export type InteractiveAuthStatus = 'idle' | 'active' | 'done' | 'failed' | 'cancelled';
+
+/** The fallback / m.oauth window, as the UI shows it. */
+export interface AuthWindowState {
+  /**
+   * `none`: not opened (or the stage moved on); `open`: finish there; `blocked`: the browser
+   * blocked it, show `url` as a link; `closed`: closed before done, checking; `done`: the page
+   * reported done; `unavailable`: no page for this stage.
+   */
+  status: 'none' | 'open' | 'blocked' | 'closed' | 'done' | 'unavailable';
+  url: string | null;
+}
+
+/** One terms policy ready to render. */
+export interface PolicyView {
+  id: string;
+  version: string;
+  /** Name and URL in the best of `languages`. */
+  name: string;
+  url: string;
+  lang: string;
+  accepted: boolean;
+}
+
+/** What {@link useInteractiveAuth} returns. */
+export interface InteractiveAuth<T> {
+  status: InteractiveAuthStatus;
+  /** The open stage: its type (`m.login.password`) and kind (`password`), or `null`. */
+  stage: { type: string; kind: StageKind } | null;
+  /** The open stage machine's state (`waiting`, `needsAddress`, `requestingToken`, ...). */
+  stageState: string | null;
+  /** The open stage machine's context (its fields depend on the kind; read-only). */
+  stageContext: Readonly<Record<string, unknown>> | null;
+  /** The server's params for the open stage. */
+  params: Record<string, unknown> | undefined;
+  /** The error to show on the open stage (wrong password, invalid token, network fault). */
+  stageError: UiaError | null;
+  /** A foreground request is in flight: disable the form. */
+  busy: boolean;
+  /** The open stage waits for the user. */
+  waitingForInput: boolean;
+  /** An out-of-band stage is being checked in the background. */
+  polling: boolean;
+  /** The fallback page or m.oauth approval page of the open stage. */
+  externalUrl: string | null;
+  /** The terms stage's policies, with the user's ticks. */
+  policies: PolicyView[];
+  /** Flows the server offered, and the one being followed. */
+  flows: UIAFlow[];
+  chosenFlow: UIAFlow | null;
+  /** The fallback / m.oauth window. */
+  authWindow: AuthWindowState;
+  /** True when this negotiation was restored from a saved one (a reload). */
+  resumed: boolean;
+  /** The endpoint's result, once `status` is `done`. */
+  result: T | undefined;
+  /** Why it failed or was cancelled. */
+  error: UiaError | undefined;
+  /** The parent chart's snapshot and actor, for advanced use. */
+  snapshot: UiaSnapshot;
+  actorRef: AnyActorRef & { send(event: UiaEvent): void; getSnapshot(): UiaSnapshot };
+
+  /** Begin (when not `autoStart`). */
+  start(): void;
+  submitPassword(password: string, identifier?: UserIdentifier): void;
+  togglePolicy(policyId: string, accepted: boolean): void;
+  acceptAllPolicies(): void;
+  /** Submit the terms stage; acts only once every policy is ticked. */
+  acceptTerms(): void;
+  submitRecaptcha(response: string): void;
+  submitToken(token: string): void;
+  /** The email address, when the stage asks for one. */
+  setEmail(address: string): void;
+  resendEmail(): void;
+  /** "I clicked the link": check now. */
+  checkEmail(): void;
+  submitMsisdnCode(code: string): void;
+  resendSms(): void;
+  /** Open the fallback / SSO / m.oauth page. Call it synchronously from the click handler. */
+  openFallback(): AuthWindowHandle;
+  /** "I've finished on the page": confirm without waiting for its message. */
+  confirmExternalDone(): void;
+  /** Check an out-of-band stage now. */
+  poll(): void;
+  chooseFlow(stages: string[]): void;
+  /** Retry a stage the server refused without user input (dummy). */
+  retry(): void;
+  cancel(): void;
+}
+
+const NO_WINDOW: AuthWindowState = { status: 'none', url: null };
+
+function statusOf(s: UiaSnapshot): InteractiveAuthStatus {
+  if (s.status === 'active') return s.matches('idle') ? 'idle' : 'active';
+  const out = s.output;
+  return out?.status === 'done' ? 'done' : out?.status === 'cancelled' ? 'cancelled' : 'failed';
+}
+
+/** Binds the app's functions once, calling the latest ones, so re-renders never rebuild the chart. */
+function latestFunctions<T>(first: UiaFunctions<T>, latest: { current: UiaFunctions<T> }): UiaFunctions<T> {
+  const fns: UiaFunctions<T> = { request: (auth, opts) => latest.current.request(auth, opts) };
+  if (first.requestEmailToken) fns.requestEmailToken = (req) => latest.current.requestEmailToken!(req);
+  if (first.requestMsisdnToken) fns.requestMsisdnToken = (req) => latest.current.requestMsisdnToken!(req);
+  if (first.submitMsisdnToken) fns.submitMsisdnToken = (req) => latest.current.submitMsisdnToken!(req);
+  if (first.checkRegistrationToken) fns.checkRegistrationToken = (token, opts) => latest.current.checkRegistrationToken!(token, opts);
+  return fns;
+}
+
+function inspectObserver(inspect: CreateUiaActorExtras['inspect']): ((e: InspectionEvent) => void) | undefined {
+  if (!inspect) return undefined;
+  const next = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
+  return (e) => next(sanitizeInspectionEvent(e));
+}
+
+/**
+ * Runs one UIA negotiation in a component. See {@link UseInteractiveAuthOptions} and
+ * {@link InteractiveAuth}; `docs/browser.md` walks through a whole dialog.
+ */
+export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptions<T>): InteractiveAuth<T> {
+  const latest = useRef<UseInteractiveAuthOptions<T>>(options);
+  useEffect(() => {
+    latest.current = options;
+  });
+
+  // Everything read once, at mount.
+  const [setup] = useState(() => {
+    const persist = typeof options.persist === 'string' ? { key: options.persist } : options.persist;
+    const restored: Snapshot<unknown> | undefined = persist ? loadUiaSnapshot(persist) : undefined;
+    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, ...uia } = options;
+    void _p;
+    void _w;
+    void authWindow;
+    void languages;
+    return {
+      machine: createUiaMachine<T>(latestFunctions(uia, latest as { current: UiaFunctions<T> })),
+      input: toMachineInput(uia),
+      persist,
+      restored,
+      autoStart: autoStart ?? false,
+      pausePollingWhenHidden: pausePollingWhenHidden ?? true,
+      inspect: inspectObserver(inspect),
+    };
+  });
+
+  const actorRef = useActorRef(setup.machine, {
+    input: setup.input,
+    ...(setup.restored ? { snapshot: setup.restored as never } : {}),
+    ...(setup.inspect ? { inspect: setup.inspect } : {}),
+  });
+
+  useEffect(() => {
+    const win = latest.current.window;
+    const disconnect = connectUiaToPage(actorRef, {
+      pausePollingWhenHidden: setup.pausePollingWhenHidden,
+      ...(setup.persist ? { persist: setup.persist } : {}),
+      ...(win ? { window: win } : {}),
+    });
+    // A restored negotiation checks at once (the link may have been clicked meanwhile). Sent a
+    // microtask later, and not at all if this effect is torn down first: StrictMode (and React's
+    // Activity) stop and restart the actor right after mounting, and a request started in between
+    // would be aborted and end the negotiation with a network error.
+    let torndown = false;
+    queueMicrotask(() => {
+      if (torndown) return;
+      if (setup.restored) actorRef.send({ type: 'POLL' });
+      else if (setup.autoStart) actorRef.send({ type: 'START' });
+    });
+    return () => {
+      torndown = true;
+      disconnect();
+    };
+  }, [actorRef, setup]);
+
+  const snapshot = useSelector(actorRef, (s) => s);
+  // Stage machines are children: their changes (a ticked policy) do not emit a parent snapshot.
+  const stageRef = useSelector(actorRef, selectStageRef);
+  const stageSnapshot = useSelector(stageRef, (s) => s) as StageSnapshotLike | undefined;
+
+  const [authWindow, setAuthWindow] = useState<AuthWindowState>(NO_WINDOW);
+  const windowHandle = useRef<AuthWindowHandle | null>(null);
+  const windowToken = useRef<object | null>(null);
+  useEffect(() => () => windowHandle.current?.dispose(), []);
+
+  const send = useCallback((event: UiaEvent) => actorRef.send(event), [actorRef]);
+
+  const openFallback = useCallback((): AuthWindowHandle => {
+    windowHandle.current?.dispose();
+    // Only the newest window may change the state (an old one reports its own disposal).
+    const token = {};
+    windowToken.current = token;
+    const opts = latest.current;
+    const handle = openAuthWindow(actorRef, {
+      ...opts.authWindow,
+      ...(opts.window ? { window: opts.window } : {}),
+      onEvent: (e) => {
+        if (windowToken.current !== token) return;
+        switch (e.type) {
+          case 'opened':
+            return setAuthWindow({ status: 'open', url: e.url });
+          case 'blocked':
+            return setAuthWindow({ status: 'blocked', url: e.url });
+          case 'unavailable':
+            return setAuthWindow({ status: 'unavailable', url: null });
+          case 'done':
+            return setAuthWindow((w) => ({ status: 'done', url: w.url }));
+          case 'closed':
+            return setAuthWindow((w) => ({ status: 'closed', url: w.url }));
+          case 'disposed':
+            // Done and closed stay shown; the window is gone once the stage moved on.
+            if (e.reason === 'stage-changed' || e.reason === 'actor-ended') setAuthWindow(NO_WINDOW);
+            return undefined;
+        }
+      },
+    });
+    windowHandle.current = handle;
+    return handle;
+  }, [actorRef]);
+
+  // A new stage starts without a window.
+  const stageType = snapshot.context.stage;
+  useEffect(() => {
+    setAuthWindow((w) => (w.status === 'none' ? w : NO_WINDOW));
+  }, [stageType]);
+
+  const stage = selectStage(snapshot);
+  const languages = options.languages;
+  const policies = useMemo((): PolicyView[] => {
+    if (stage?.kind !== 'terms' || !stageSnapshot) return [];
+    const ctx = stageSnapshot.context as { policies?: TermsPolicy[]; accepted?: string[] };
+    return (ctx.policies ?? []).map((p) => {
+      const t = pickPolicyTranslation(p, languages ?? []);
+      return { id: p.id, version: p.version, name: t.name, url: t.url, lang: t.lang, accepted: (ctx.accepted ?? []).includes(p.id) };
+    });
+  }, [stage?.kind, stageSnapshot, languages]);
+
+  const stageActive = stageSnapshot?.status === 'active';
+  const actions = useMemo(
+    () => ({
+      start: () => send({ type: 'START' }),
+      submitPassword: (password: string, identifier?: UserIdentifier) =>
+        send(identifier ? { type: 'PASSWORD.SUBMIT', password, identifier } : { type: 'PASSWORD.SUBMIT', password }),
+      togglePolicy: (policyId: string, accepted: boolean) => send({ type: 'TERMS.TOGGLE', policyId, accepted }),
+      acceptAllPolicies: () => send({ type: 'TERMS.ACCEPT_ALL' }),
+      acceptTerms: () => send({ type: 'TERMS.SUBMIT' }),
+      submitRecaptcha: (response: string) => send({ type: 'RECAPTCHA.SUBMIT', response }),
+      submitToken: (token: string) => send({ type: 'TOKEN.SUBMIT', token }),
+      setEmail: (email: string) => send({ type: 'EMAIL.SET_ADDRESS', email }),
+      resendEmail: () => send({ type: 'EMAIL.RESEND' }),
+      checkEmail: () => send({ type: 'EMAIL.CHECK' }),
+      submitMsisdnCode: (code: string) => send({ type: 'MSISDN.SUBMIT_CODE', code }),
+      resendSms: () => send({ type: 'MSISDN.RESEND' }),
+      confirmExternalDone: () => {
+        const kind = selectStage(actorRef.getSnapshot())?.kind;
+        if (kind === 'oauth') send({ type: 'OAUTH.DONE' });
+        else if (kind === 'fallback') send({ type: 'FALLBACK.DONE' });
+      },
+      poll: () => send({ type: 'POLL' }),
+      chooseFlow: (stages: string[]) => send({ type: 'CHOOSE_FLOW', stages }),
+      retry: () => send({ type: 'STAGE.RETRY' }),
+      cancel: () => send({ type: 'CANCEL' }),
+    }),
+    [send, actorRef],
+  );
+
+  return {
+    status: statusOf(snapshot),
+    stage,
+    stageState: stageActive && typeof stageSnapshot?.value === 'string' ? stageSnapshot.value : null,
+    stageContext: stageActive ? stageSnapshot!.context : null,
+    params: selectStageParams(snapshot),
+    stageError: selectStageError(snapshot),
+    busy: selectBusy(snapshot),
+    waitingForInput: snapshot.status === 'active' && Boolean(stageActive && stageSnapshot?.hasTag('input')),
+    polling: selectPolling(snapshot),
+    externalUrl: selectExternalUrl(snapshot),
+    policies,
+    flows: selectFlows(snapshot),
+    chosenFlow: selectChosenFlow(snapshot),
+    authWindow,
+    resumed: setup.restored !== undefined,
+    result: selectResult<T>(snapshot),
+    error: selectFinalError(snapshot),
+    snapshot,
+    actorRef: actorRef as unknown as InteractiveAuth<T>['actorRef'],
+    ...actions,
+    openFallback,
+  };
+}
