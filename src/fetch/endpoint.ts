@@ -1,0 +1,99 @@
+/**
+ * The common part of every endpoint helper: describe the request being authorised once
+ * ({@link EndpointCall}), bind the chart's functions to it, and run the negotiation.
+ *
+ * Apps that drive the chart themselves (a UI with `createUiaActor`, or a negotiation resumed from
+ * a persisted snapshot) use {@link endpointFunctions} with the same call the helper would make.
+ */
+import { EndpointError, NetworkError, type UiaError } from '../errors';
+import type { UiaFunctions } from '../options';
+import { runUia, type RunUiaOptions, type StageHandlers } from '../run-uia';
+import type { UserIdentifier } from '../types';
+import type { HttpMethod, MatrixClient, MatrixRequestOptions } from './client';
+import { isMatrixHttpError } from './matrix-http-error';
+import { registrationTokenChecker } from './registration-token';
+import { whoami } from './session';
+import { emailTokenRequester, msisdnTokenRequester, msisdnTokenSubmitter, type ThreepidTokenEndpoint } from './threepid-tokens';
+import { uiaRequest } from './uia-request';
+
+/** One request that needs UIA: what to send, and which `requestToken` endpoints serve its stages. */
+export interface EndpointCall<T> {
+  method: HttpMethod;
+  path: string;
+  /** The request body without `auth`. */
+  body: Record<string, unknown>;
+  query?: MatrixRequestOptions['query'];
+  /** Send the access token (default: when the client has one). */
+  auth?: boolean;
+  /** Which `requestToken` endpoints the email and SMS stages use. */
+  tokenEndpoint: ThreepidTokenEndpoint;
+  /** Check registration tokens before submitting them (registration only). */
+  checkRegistrationToken?: boolean;
+  /** Phantom field carrying the result type; never set. */
+  readonly __result?: T;
+}
+
+/**
+ * Options of every endpoint helper: those of `runUia` without `request`, which the helper makes.
+ *
+ * Defaults the helper supplies: `homeserverUrl` is the client's base URL; the email and SMS
+ * stages use the operation's own `requestToken` endpoints; `submitMsisdnToken` posts to the
+ * server's `submit_url`; registration checks tokens for validity first. When `userId` is not
+ * given and the client has an access token, a password stage asks `whoami` once (only if that
+ * stage comes) and uses that user id as the identifier. Any function given here wins.
+ */
+export type UiaHelperOptions<T> = Omit<RunUiaOptions<T>, 'request'>;
+
+/** The chart's functions for one endpoint call: the request and the operation's token endpoints. */
+export function endpointFunctions<T>(client: MatrixClient, call: EndpointCall<T>): UiaFunctions<T> {
+  const fns: UiaFunctions<T> = {
+    request: uiaRequest<T>(client, call.method, call.path, call.body, {
+      ...(call.query ? { query: call.query } : {}),
+      ...(call.auth !== undefined ? { auth: call.auth } : {}),
+    }),
+    requestEmailToken: emailTokenRequester(client, call.tokenEndpoint),
+    requestMsisdnToken: msisdnTokenRequester(client, call.tokenEndpoint),
+    submitMsisdnToken: msisdnTokenSubmitter(client),
+  };
+  if (call.checkRegistrationToken) fns.checkRegistrationToken = registrationTokenChecker(client);
+  return fns;
+}
+
+/** The full `runUia` options for a call: the helper's defaults under the caller's options. */
+export function endpointOptions<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): RunUiaOptions<T> {
+  const options: RunUiaOptions<T> = { ...endpointFunctions(client, call), homeserverUrl: client.baseUrl };
+  for (const [k, v] of Object.entries(uia)) if (v !== undefined) (options as unknown as Record<string, unknown>)[k] = v;
+  if (!uia.userId && client.accessToken && uia.handlers?.password) {
+    options.handlers = { ...uia.handlers, password: withWhoamiIdentifier(client, uia.handlers.password) };
+  }
+  return options;
+}
+
+/** Runs the whole negotiation for a call; resolves with the endpoint's result. */
+export function runEndpoint<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): Promise<T> {
+  return runUia<T>(endpointOptions(client, call, uia));
+}
+
+type PasswordHandler = NonNullable<StageHandlers['password']>;
+
+/** Wraps a password handler so that an answer without an identifier gets the token owner's id. */
+function withWhoamiIdentifier(client: MatrixClient, handler: PasswordHandler): PasswordHandler {
+  let userId: Promise<string> | null = null;
+  return async (prompt) => {
+    const answer = await handler(prompt);
+    const given = typeof answer === 'string' ? { password: answer } : answer;
+    if (given.identifier) return given as { password: string; identifier: UserIdentifier };
+    userId ??= whoami(client, { signal: prompt.signal }).then((r) => r.user_id);
+    try {
+      return { password: given.password, identifier: { type: 'm.id.user', user: await userId } };
+    } catch (e) {
+      userId = null;
+      throw typedError(e);
+    }
+  };
+}
+
+/** A failed `whoami` as the typed error the negotiation ends with. */
+function typedError(e: unknown): UiaError {
+  return isMatrixHttpError(e) ? new EndpointError(e.httpStatus, e.data) : new NetworkError(e);
+}

@@ -1,0 +1,49 @@
+/**
+ * `register`: `POST /register?kind=user` with UIA.
+ *
+ * Registration sends no access token, checks registration tokens with the validity endpoint
+ * before spending a round trip, and validates emails through `/register/email/requestToken`.
+ */
+import type { MatrixClient } from './client';
+import { runEndpoint, type EndpointCall, type UiaHelperOptions } from './endpoint';
+import { V3 } from './paths';
+
+/** The account to create. */
+export interface RegisterParams {
+  /** Desired localpart; the server picks one when absent. */
+  username?: string;
+  password?: string;
+  deviceId?: string;
+  initialDeviceDisplayName?: string;
+  /** Create the account without logging in (no access token in the answer). */
+  inhibitLogin?: boolean;
+  /** Ask for a refresh token. */
+  refreshToken?: boolean;
+}
+
+/** What the server answers. `access_token` and `device_id` are absent with `inhibit_login`. */
+export interface RegisterResponse {
+  user_id: string;
+  access_token?: string;
+  device_id?: string;
+  home_server?: string;
+  expires_in_ms?: number;
+  refresh_token?: string;
+}
+
+/** The call `register` authorises. */
+export function registerCall(params: RegisterParams = {}): EndpointCall<RegisterResponse> {
+  const body: Record<string, unknown> = {};
+  if (params.username !== undefined) body.username = params.username;
+  if (params.password !== undefined) body.password = params.password;
+  if (params.deviceId !== undefined) body.device_id = params.deviceId;
+  if (params.initialDeviceDisplayName !== undefined) body.initial_device_display_name = params.initialDeviceDisplayName;
+  if (params.inhibitLogin !== undefined) body.inhibit_login = params.inhibitLogin;
+  if (params.refreshToken !== undefined) body.refresh_token = params.refreshToken;
+  return { method: 'POST', path: `${V3}/register`, query: { kind: 'user' }, body, auth: false, tokenEndpoint: 'register', checkRegistrationToken: true };
+}
+
+/** Registers a user account. Resolves with the server's answer (it holds the access token). */
+export function register(client: MatrixClient, params: RegisterParams = {}, uia: UiaHelperOptions<RegisterResponse> = {}): Promise<RegisterResponse> {
+  return runEndpoint(client, registerCall(params), uia);
+}

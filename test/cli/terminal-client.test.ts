@@ -1,0 +1,197 @@
+/**
+ * The real `matrix-uia` terminal client, driven through a pseudo-terminal (tmux) against a
+ * simulator this test starts on 127.0.0.1, and as a plain child process in `--json` mode.
+ */
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createMatrixClient, loginWithPassword } from '../../src/fetch';
+import { startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
+import { TmuxSession } from './tmux';
+
+const ROOT = resolve(__dirname, '../..');
+const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
+const MAIN = resolve(ROOT, 'src/cli/main.ts');
+const ALICE = { userId: '@alice:localhost', password: 'old-secret-pw' };
+
+// Each test starts the client with tsx (a TypeScript compile at start-up): give it room.
+jest.setTimeout(40000);
+
+let sessions: TmuxSession[] = [];
+let servers: StartedHomeserver[] = [];
+let counter = 0;
+
+afterEach(async () => {
+  for (const t of sessions) t.kill();
+  sessions = [];
+  await Promise.all(servers.map((s) => s.close()));
+  servers = [];
+});
+
+async function serve(config: HomeserverConfig = {}): Promise<StartedHomeserver> {
+  const s = await startHomeserver({ users: [{ userId: ALICE.userId, password: ALICE.password, devices: ['MAIN', 'PHONE', 'TABLET'] }], ...config });
+  servers.push(s);
+  return s;
+}
+
+/** Runs the CLI in a fresh tmux session (a real pseudo-terminal). */
+function cliInTmux(args: string[], env: Record<string, string> = {}): TmuxSession {
+  const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
+  const t = TmuxSession.start(`uia-cli-${process.pid}-${++counter}`, `cd '${ROOT}' && '${TSX}' '${MAIN}' ${quoted}`, { NO_COLOR: '1', ...env });
+  sessions.push(t);
+  return t;
+}
+
+/** Runs the CLI as a plain child process (no terminal); never blocks the simulator in this process. */
+function cliProcess(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(TSX, [MAIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** How many times `needle` occurs in `hay`. */
+const count = (hay: string, needle: string) => hay.split(needle).length - 1;
+
+test('change-password in a terminal: a wrong password is asked again, and no password is ever shown', async () => {
+  const s = await serve();
+  const token = s.server.createAccessToken(ALICE.userId, 'MAIN');
+  const t = cliInTmux(['change-password', '--homeserver', s.url, '--access-token', token, '--user', ALICE.userId]);
+
+  await t.waitFor('New password:');
+  t.type('brand-new-pw-42');
+  t.press('Enter');
+  await t.waitFor('New password again:');
+  t.type('brand-new-pw-42');
+  t.press('Enter');
+
+  await t.waitFor(`Password for ${ALICE.userId}:`);
+  t.type('wrong-guess-pw');
+  t.press('Enter');
+  const refused = await t.waitFor('Invalid username or password');
+  expect(refused).toContain('please try again');
+  await t.waitFor((screen: string) => count(screen, `Password for ${ALICE.userId}:`) === 2);
+  t.type(ALICE.password);
+  t.press('Enter');
+
+  const screen = await t.waitFor('Password changed.');
+  expect(await t.exitCode()).toBe(0);
+  const all = t.capture();
+  for (const secret of ['brand-new-pw-42', 'wrong-guess-pw', ALICE.password, token]) expect(all).not.toContain(secret);
+  expect(screen).toContain('*****');
+  // The server agrees: the new password logs in.
+  await expect(loginWithPassword(createMatrixClient({ baseUrl: s.url }), { user: 'alice', password: 'brand-new-pw-42' })).resolves.toMatchObject({ user_id: ALICE.userId });
+});
+
+test('register with an email in a terminal: the spinner waits, the link is clicked, polling notices', async () => {
+  const s = await serve({ endpoints: { register: { flows: [['m.login.terms', 'm.login.email.identity']] } } });
+  const t = cliInTmux(['register', '--homeserver', s.url, '--username', 'zed', '--email', 'zed@example.test', '--poll-interval', '100'], { MATRIX_UIA_NEW_PASSWORD: 'zed-password-1' });
+
+  await t.waitFor('Do you accept these policies?');
+  expect(t.capture()).toContain(`${s.url}/_simulator/policy?name=privacy_policy&v=1.0`);
+  t.type('y');
+  t.press('Enter');
+
+  await t.waitFor('Waiting for the link to be opened');
+  expect(t.capture()).toContain('A validation email was sent to zed@example.test');
+  const mail = await s.server.outbox.waitFor('zed@example.test');
+  expect(mail.purpose).toBe('register');
+  s.server.clickEmailLink(mail.link);
+
+  const screen = await t.waitFor('Registered @zed:localhost');
+  expect(await t.exitCode()).toBe(0);
+  expect(screen).not.toContain('zed-password-1');
+  expect(screen).toContain('Use --show-token');
+  expect(s.server.getUser('zed')?.threepids.map((x) => x.address)).toEqual(['zed@example.test']);
+});
+
+test('reset-cross-signing with m.oauth: the approval URL is printed, Enter confirms once approved', async () => {
+  const s = await serve({
+    users: [{ userId: ALICE.userId, password: ALICE.password, devices: ['MAIN'], crossSigningMasterKey: { user_id: ALICE.userId, usage: ['master'], keys: { 'ed25519:b2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2w': 'b2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2w' } } }],
+    endpoints: { crossSigningUpload: { flows: [['m.oauth']] } },
+  });
+  const token = s.server.createAccessToken(ALICE.userId, 'MAIN');
+  // Polling far apart: only the user's Enter can move the negotiation on.
+  const t = cliInTmux(['reset-cross-signing', '--homeserver', s.url, '--yes', '--poll-interval', '600000'], { MATRIX_UIA_ACCESS_TOKEN: token });
+  const screen = await t.waitFor('Press Enter when done');
+  const url = /(http:\/\/127\.0\.0\.1:\d+\/_simulator\/oauth\/approve\?session=\S+)/.exec(screen)?.[1];
+  expect(url).toBeDefined();
+  expect(screen).toContain('Approve this action on your account page');
+  s.server.completeByUrl(url!);
+  t.press('Enter');
+  await t.waitFor('Cross-signing keys replaced');
+  expect(await t.exitCode()).toBe(0);
+  expect(Object.keys((s.server.getUser('alice')!.crossSigning.master as { keys: object }).keys)).not.toContain('ed25519:b2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2xkb2w');
+});
+
+test('Ctrl-C while waiting for the email link cancels with exit code 7', async () => {
+  const s = await serve({ endpoints: { register: { flows: [['m.login.email.identity']] } } });
+  const t = cliInTmux(['register', '--homeserver', s.url, '--username', 'quit', '--email', 'quit@example.test'], { MATRIX_UIA_NEW_PASSWORD: 'quit-pass' });
+  await t.waitFor('Waiting for the link to be opened');
+  t.press('C-c');
+  await t.waitFor('Cancelled');
+  expect(await t.exitCode()).toBe(7);
+  expect(s.server.getUser('quit')).toBeUndefined();
+});
+
+describe('--json as a plain child process', () => {
+  test('delete-devices: JSON result on stdout, messages on stderr, exit 0', async () => {
+    const s = await serve();
+    const token = s.server.createAccessToken(ALICE.userId, 'MAIN');
+    const r = await cliProcess(['delete-devices', 'PHONE', 'TABLET', '--homeserver', s.url, '--json'], { MATRIX_UIA_ACCESS_TOKEN: token, MATRIX_UIA_PASSWORD: ALICE.password });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ ok: true, command: 'delete-devices', result: {} });
+    expect(r.stderr).toContain('2 device(s) deleted');
+    expect(r.stderr + r.stdout).not.toContain(ALICE.password);
+    expect([...s.server.getUser('alice')!.devices.keys()]).toEqual(['MAIN']);
+  });
+
+  test('a wrong password with no terminal to ask again: exit 10 and a typed JSON error', async () => {
+    const s = await serve();
+    const token = s.server.createAccessToken(ALICE.userId, 'MAIN');
+    const r = await cliProcess(['delete-device', 'PHONE', '--homeserver', s.url, '--json'], { MATRIX_UIA_ACCESS_TOKEN: token, MATRIX_UIA_PASSWORD: 'nope-wrong' });
+    expect(r.code).toBe(10);
+    const out = JSON.parse(r.stdout) as { ok: boolean; exitCode: number; error: { name: string; code: string; errcode: string; message: string } };
+    expect(out).toMatchObject({ ok: false, command: 'delete-device', exitCode: 10, error: { name: 'StageError', code: 'STAGE', errcode: 'M_FORBIDDEN' } });
+    expect(r.stdout + r.stderr).not.toContain('nope-wrong');
+    expect(s.server.getUser('alice')!.devices.has('PHONE')).toBe(true);
+  });
+
+  test('register with a registration token, terms accepted by flag; the token is shown only with --show-token', async () => {
+    const s = await serve({ endpoints: { register: { flows: [['m.login.registration_token', 'm.login.terms', 'm.login.dummy']] } }, registrationTokens: [{ token: 'let-me-in' }] });
+    const args = ['register', '--homeserver', s.url, '--registration-token', 'let-me-in', '--accept-terms', '--json'];
+    const [hidden, shown] = await Promise.all([
+      cliProcess([...args, '--username', 'yan'], { MATRIX_UIA_NEW_PASSWORD: 'yan-pass' }),
+      cliProcess([...args, '--username', 'yin', '--show-token'], { MATRIX_UIA_NEW_PASSWORD: 'yin-pass' }),
+    ]);
+    expect(hidden.code).toBe(0);
+    const res = JSON.parse(hidden.stdout) as { result: Record<string, unknown> };
+    expect(res.result).toMatchObject({ user_id: '@yan:localhost' });
+    expect(res.result.access_token).toBeUndefined();
+    expect((JSON.parse(shown.stdout) as { result: Record<string, unknown> }).result.access_token).toEqual(expect.any(String));
+  });
+
+  test('exit codes: usage (no access token), no auth flow, network', async () => {
+    const s = await serve({ endpoints: { deleteDevice: { flows: [['m.login.email.identity']] } } });
+    const token = s.server.createAccessToken(ALICE.userId, 'MAIN');
+    const [usage, noFlow, bad] = await Promise.all([
+      cliProcess(['delete-device', 'PHONE', '--homeserver', s.url, '--json']),
+      cliProcess(['delete-device', 'PHONE', '--homeserver', s.url, '--json'], { MATRIX_UIA_ACCESS_TOKEN: token }),
+      cliProcess(['delete-device']),
+    ]);
+    expect(usage.code).toBe(2);
+    expect(JSON.parse(usage.stdout)).toMatchObject({ ok: false, exitCode: 2 });
+    expect(bad.code).toBe(2);
+    expect(noFlow.code).toBe(3);
+    expect(JSON.parse(noFlow.stdout)).toMatchObject({ ok: false, error: { code: 'NO_AUTH_FLOW' } });
+    const closed = `http://127.0.0.1:${new URL(s.url).port}`;
+    await s.close();
+    servers = [];
+    const network = await cliProcess(['delete-device', 'PHONE', '--homeserver', closed, '--json'], { MATRIX_UIA_ACCESS_TOKEN: token });
+    expect(network.code).toBe(5);
+  });
+});
