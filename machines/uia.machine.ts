@@ -451,7 +451,9 @@ export const uiaMachine = setup({
     },
     polling: {
       initial: 'waiting',
-      entry: 'clearPendingAuth',
+      // Not clearPendingAuth: a background SUBMIT_AUTH from awaitingStage sets pollOverride on
+      // this very transition, and `checking` clears it on exit.
+      entry: assign({ pendingAuth: null }),
       on: {
         'STAGE.SUBMIT': { target: 'submitting', actions: 'prepareSubmit' },
         'STAGE.POLL': { target: 'polling', reenter: true, actions: 'setPollAuth' },

@@ -158,7 +158,16 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       const ac = new AbortController();
       promptAbort = ac;
       const prompt: StagePrompt = { type, kind, params: parent.context.params[type] ?? {}, error: selectStageError(parent), attempt, signal: ac.signal };
-      answerFor(kind, String(s.value), handlers, prompt, s.context, stage).then(
+      // A page handler that resolves at once while the server still says "not done" would resubmit
+      // in a tight loop: after a refusal, ask it again only after a growing pause.
+      const pause = (kind === 'fallback' || kind === 'oauth') && attempt > 1 ? Math.min(1000 * 2 ** (attempt - 2), 30_000) : 0;
+      const asked = pause
+        ? new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, pause);
+            ac.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+          }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage))
+        : answerFor(kind, String(s.value), handlers, prompt, s.context, stage);
+      asked.then(
         (ev) => {
           if (ac.signal.aborted || settled) return;
           if (ev === 'unhandled') {
@@ -201,6 +210,9 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       error: (e) => {
         if (settled) return;
         settled = true;
+        promptAbort?.abort();
+        stageSub?.unsubscribe();
+        signal?.removeEventListener('abort', onAbort);
         reject(e);
       },
     });

@@ -81,7 +81,8 @@ export const emailStageMachine = setup({
 }).createMachine({
   id: 'emailStage',
   context: ({ input }) => ({
-    email: input.inputs.emailAddress ?? null,
+    // Trimmed like EMAIL.SET_ADDRESS: a pasted address often carries a trailing space.
+    email: input.inputs.emailAddress?.trim() || null,
     clientSecret: input.clientSecret,
     session: input.session,
     sid: input.emailSid ?? null,

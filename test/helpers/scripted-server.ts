@@ -40,3 +40,24 @@ export function scripted<T = unknown>(answers: Answer[]) {
   };
   return { request, calls };
 }
+
+/** The 401 body Synapse answers an email check with before the link is clicked (fixture exchange 59). */
+export const notValidatedYet = (body: Record<string, unknown>): Answer =>
+  uia401({ ...body, completed: body.completed ?? [], error: 'Unable to get validated threepid', errcode: 'M_UNAUTHORIZED' });
+
+/**
+ * A request function answering by a function of the dict and the call number (0-based), for
+ * scenarios whose answers depend on what was sent; records calls like {@link scripted}.
+ */
+export function scriptedBy<T = unknown>(answer: (auth: AuthDict | null, call: number, background: boolean) => Answer) {
+  const calls: { auth: AuthDict | null; background: boolean; signal: AbortSignal }[] = [];
+  const request = async (auth: AuthDict | null, opts: RequestOptions): Promise<T> => {
+    calls.push({ auth: auth === null ? null : JSON.parse(JSON.stringify(auth)), background: opts.background, signal: opts.signal });
+    let a = answer(auth, calls.length - 1, opts.background);
+    while (typeof a === 'function') a = a(auth);
+    if ('ok' in a) return a.ok as T;
+    if ('network' in a) throw new TypeError(a.network);
+    throw new FakeHttpError(a.status, a.body, a.retryAfterMs);
+  };
+  return { request, calls };
+}
