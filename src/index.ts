@@ -38,6 +38,8 @@ export type {
   OAuthStageContext,
 } from '../machines/stages';
 
+export { InteractiveAuth } from './interactive-auth';
+export type { IInteractiveAuthOpts, IStageStatus, InteractiveAuthClient, InteractiveAuthCompat } from './interactive-auth';
 export { createUiaMachine, createUiaActor, toMachineInput } from './create-uia-machine';
 export type { ProvidedUiaMachine, UiaActor, CreateUiaActorExtras } from './create-uia-machine';
 export { runUia } from './run-uia';

@@ -1,0 +1,641 @@
+/**
+ * `InteractiveAuth`: matrix-js-sdk's class of the same name, with matrix-uia's chart underneath.
+ *
+ * Apps written against matrix-js-sdk's `InteractiveAuth` change one import and keep their code:
+ * the options, methods and callbacks are the same, and so is the order in which the callbacks
+ * fire. The negotiation itself (flow choice, next stage, session merging, dummy submission,
+ * 429 waits, dropping late answers) is the parent chart's: the class owns one chart actor and
+ * translates — `attemptAuth()` is `START`, `submitAuthDict()` is `SUBMIT_AUTH`, `poll()` is a
+ * background `SUBMIT_AUTH`, and each settled snapshot becomes `stateUpdated` / `busyChanged`
+ * calls and, at the end, the promise's result or error.
+ *
+ * Where matrix-uia deliberately behaves better than matrix-js-sdk, docs/migrating-from-matrix-js-sdk.md
+ * lists the difference and the option (under `compat` or `rateLimit`) that restores the old way.
+ */
+import { createActor, type Subscription } from 'xstate';
+import type { EmailTokenActorInput } from '../machines/stages/email.machine';
+import { isHttpErrorLike } from './actors';
+import { AuthType } from './auth-type';
+import type { UiaActor } from './create-uia-machine';
+import { AbortedError, InvalidOptionsError } from './errors';
+import { createInteractiveAuthMachine } from './matrix-js-sdk/compat-machine';
+import { classifyResponse } from './parse-auth-response';
+import { selectResult, type UiaSnapshot } from './selectors';
+import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from './types';
+
+/** What `stateUpdated` is told about the stage (matrix-js-sdk's `IStageStatus`). */
+export interface IStageStatus {
+  /** `m.login.email.identity` only: the sid of the validation email sent, if any. */
+  emailSid?: string;
+  /** The server's complaint about the last attempt (`""` when it gave only `error`). */
+  errcode?: string;
+  /** The server's text for it (`""` when it gave only `errcode`). */
+  error?: string;
+}
+
+/** The part of a matrix-js-sdk `MatrixClient` the class uses; every method is optional. */
+export interface InteractiveAuthClient {
+  /** Makes the client secret when the options give none. */
+  generateClientSecret?(): string;
+  /** When set, `poll()` adds its host as `id_server` to the email's `threepid_creds`. */
+  getIdentityServerUrl?(stripProto?: boolean): string | null | undefined;
+}
+
+/** Options that bring back a matrix-js-sdk behaviour matrix-uia changed on purpose. */
+export interface InteractiveAuthCompat {
+  /**
+   * Send the validation email as soon as a flow containing `m.login.email.identity` is chosen
+   * (after the first 401), as matrix-js-sdk does, instead of when the email stage comes.
+   * Default `false`: a captcha or terms stage before it is passed first.
+   */
+  requestEmailTokenEagerly?: boolean;
+}
+
+/** Options of {@link InteractiveAuth}: matrix-js-sdk's, plus `rateLimit` and `compat`. */
+export interface IInteractiveAuthOpts<T> {
+  /** Optional here: only `generateClientSecret()` and `getIdentityServerUrl()` are used. */
+  matrixClient?: InteractiveAuthClient;
+  /** The 401 body already in hand. Without flows in it, a first request is made (with `{session}` when one is known). */
+  authData?: IAuthData;
+  /** Email / phone the user gave: they decide which flows are acceptable. */
+  inputs?: UiaInputs;
+  /** Resume this UIA session. */
+  sessionId?: string;
+  /** Resume with this client secret (default: `matrixClient.generateClientSecret()` or a fresh one). */
+  clientSecret?: string;
+  /** Resume an email stage whose email was already sent. */
+  emailSid?: string;
+  /** Stage types the app has UI for; flows with others score 10 worse per stage. */
+  supportedStages?: string[];
+  /**
+   * Makes the request being authorised with `auth` in its body. `background` is true for
+   * `poll()` and background submits. Reject with an error that has `httpStatus` and `data`
+   * (matrix-js-sdk's `MatrixError` does) for HTTP errors. `options.signal` (matrix-uia only) is
+   * aborted when the answer is no longer wanted (`cancel()`).
+   */
+  doRequest(auth: AuthDict | null, background: boolean, options: { signal: AbortSignal }): Promise<T>;
+  /** Called with the stage to show after each answer that did not end the negotiation. */
+  stateUpdated?(nextStage: string, status: IStageStatus): void;
+  /** Legacy name of `stateUpdated`, used when that is absent. */
+  startAuthStage?(nextStage: string, status: IStageStatus): unknown;
+  /** Sends the validation email; resolves with its `sid`. A failure rejects `attemptAuth`. */
+  requestEmailToken?(email: string, secret: string, attempt: number, session: string): Promise<{ sid: string }>;
+  /** Told when a foreground request starts (`true`) and when it has been handled (`false`). */
+  busyChanged?(busy: boolean): void;
+  /** How 429 answers are waited out (matrix-uia only). `{ maxRetries: 0 }` fails at once, as matrix-js-sdk did. */
+  rateLimit?: RateLimitOptions;
+  /** matrix-js-sdk behaviours to restore (matrix-uia only). */
+  compat?: InteractiveAuthCompat;
+}
+
+/** One request's end, as the class needs it once the chart has handled it. */
+interface Completion {
+  background: boolean;
+  /** The error `doRequest` threw, untouched (`undefined` on success). */
+  error?: unknown;
+  failed: boolean;
+}
+
+/**
+ * An email token request in flight; `manual` when `requestEmailToken()` owns it (its failure
+ * then rejects that call only). `gate` holds an automatic one until the app was told the stage.
+ */
+interface EmailTokenFlight {
+  promise: Promise<RequestTokenResponse>;
+  manual: boolean;
+  gate: Deferred<void> | null;
+}
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+function defer<T>(): Deferred<T> {
+  let resolve!: (v: T) => void;
+  let reject!: (e: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** A rejection value turned into a promise, so a callback that throws synchronously still rejects. */
+function call<R>(fn: () => R | Promise<R>): Promise<R> {
+  try {
+    return Promise.resolve(fn());
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/**
+ * Drives User-Interactive Authentication with matrix-js-sdk's API, on matrix-uia's chart.
+ *
+ * Call {@link InteractiveAuth.attemptAuth} to begin; show the stage `stateUpdated` names and
+ * send what the user gives with {@link InteractiveAuth.submitAuthDict}.
+ *
+ * @typeParam T - the endpoint's success body
+ */
+export class InteractiveAuth<T> {
+  private readonly opts: IInteractiveAuthOpts<T>;
+  private readonly actor: UiaActor;
+  private readonly subscription: Subscription;
+  private readonly compat: InteractiveAuthCompat;
+  private readonly initialParams: IAuthData['params'];
+
+  private deferred: Deferred<T> | null = null;
+  private finished = false;
+  /** Requests the chart started / that answered / whose answers were turned into callbacks. */
+  private started = 0;
+  private completed = 0;
+  private handled = 0;
+  private lastCompletion: Completion | null = null;
+  /** Ops waiting for the answer of request number `index` to be handled. */
+  private waiters: { index: number; resolve: () => void }[] = [];
+  /** Submissions in flight, as matrix-js-sdk's `submitPromise`: a new one waits for them. */
+  private readonly pending = new Set<Promise<void>>();
+  /** Set while the class itself makes the chart send a request (vs the chart's own dummy submit). */
+  private classInitiated = false;
+  /** The chart waits out a 429 and will send the same request again: not a new submission. */
+  private retryExpected = false;
+  private scheduled = false;
+  /** `errcode`/`error` of the last answer that carried a body, as matrix-js-sdk keeps `data`. */
+  private statusData: { errcode?: unknown; error?: unknown } | null;
+  private emailToken: EmailTokenFlight | null = null;
+  private resendRequested = false;
+
+  /** Creates the negotiation; nothing is sent before {@link InteractiveAuth.attemptAuth}. */
+  constructor(opts: IInteractiveAuthOpts<T>) {
+    this.opts = opts;
+    this.compat = opts.compat ?? {};
+    const authData = opts.authData;
+    this.initialParams = authData?.params;
+    this.statusData = authData ?? null;
+    const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
+    const sessionId = opts.sessionId || authData?.session || undefined;
+    const clientSecret = opts.clientSecret || opts.matrixClient?.generateClientSecret?.() || undefined;
+    const { registrationToken, ...inputs } = opts.inputs ?? {};
+    // matrix-js-sdk never submits a registration token by itself; the app's UI does.
+    void registrationToken;
+
+    const machine = createInteractiveAuthMachine<T>({
+      request: (auth, { signal, background }) => this.request(auth, background, signal),
+      requestEmailToken: (input) => this.emailTokenForStage(input),
+    });
+    this.actor = createActor(machine, {
+      input: {
+        inputs,
+        ...(opts.supportedStages ? { supportedStages: [...opts.supportedStages] } : {}),
+        // As in matrix-js-sdk, auth data without flows is no challenge: the first request is made.
+        ...(hasFlows ? { authData: { ...authData, ...(sessionId ? { session: sessionId } : {}) } } : {}),
+        ...(sessionId ? { sessionId } : {}),
+        ...(clientSecret ? { clientSecret } : {}),
+        ...(opts.emailSid ? { emailSid: opts.emailSid } : {}),
+        ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
+      },
+    });
+    this.subscription = this.actor.subscribe({ next: () => this.schedule(), error: () => this.schedule() });
+    this.actor.start();
+  }
+
+  /**
+   * Begins the negotiation. Resolves with the endpoint's result, or rejects with the error that
+   * ended it: `NoAuthFlowFoundError`, the error `doRequest` or `requestEmailToken` threw, or
+   * `AbortedError` after {@link InteractiveAuth.cancel}.
+   */
+  public attemptAuth(): Promise<T> {
+    if (this.deferred) return this.deferred.promise;
+    if (this.finished || this.actor.getSnapshot().status !== 'active') {
+      return Promise.reject(new InvalidOptionsError('attemptAuth() called after the negotiation ended'));
+    }
+    const deferred = defer<T>();
+    this.deferred = deferred;
+    const snapshot = this.actor.getSnapshot();
+    if (!snapshot.context.initialAuthData) {
+      // No flows known: one request to learn them (null, or {session} when resuming).
+      this.busy(true);
+      const op = this.startOp(() => this.actor.send({ type: 'START' }));
+      op.then(() => this.busy(false), () => this.busy(false));
+    } else {
+      const before = this.started;
+      this.actor.send({ type: 'START' });
+      const after = this.actor.getSnapshot();
+      if (after.status === 'done') {
+        this.settle(after, null);
+      } else if (this.started === before) {
+        // No request was made (a dummy stage would have been submitted): the app shows the stage.
+        this.reportStage(after);
+        this.openEmailGate();
+        this.watchAutomaticEmailToken();
+      }
+    }
+    return deferred.promise;
+  }
+
+  /**
+   * Checks, in the background, whether the stage was completed elsewhere (email link clicked,
+   * fallback page done). Does nothing without a session, before `attemptAuth()`, or while a
+   * request is in flight.
+   */
+  public async poll(): Promise<void> {
+    const snapshot = this.actor.getSnapshot();
+    if (!snapshot.context.session) return;
+    if (!this.deferred) return;
+    if (this.pending.size > 0 || this.started > this.completed) return;
+    let authDict: AuthDict = {};
+    const emailSid = snapshot.context.emailSid;
+    if (snapshot.context.stage === AuthType.Email && emailSid) {
+      // The server checks the link itself, given the email session's credentials.
+      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.clientSecret };
+      const isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
+      if (isUrl) creds.id_server = new URL(isUrl).host;
+      authDict = { type: AuthType.Email, threepid_creds: creds };
+    }
+    this.submitAuthDict(authDict, true).catch(() => undefined);
+  }
+
+  /** The UIA session id, once known. */
+  public getSessionId(): string | undefined {
+    return this.actor.getSnapshot().context.session;
+  }
+
+  /** The client secret used for email / phone validation sessions. */
+  public getClientSecret(): string {
+    return this.actor.getSnapshot().context.clientSecret;
+  }
+
+  /** The server's params for a stage type. */
+  // `any` values, as in matrix-js-sdk, so code reading e.g. `public_key` compiles unchanged.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  public getStageParams(loginType: string): Record<string, any> | undefined {
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.value === 'idle') return this.initialParams?.[loginType];
+    return snapshot.context.params[loginType];
+  }
+
+  /** The flow being followed, once chosen. */
+  public getChosenFlow(): UIAFlow | null {
+    return this.actor.getSnapshot().context.chosenFlow;
+  }
+
+  /**
+   * Sends an auth dict (the session is added). Waits for a request in flight first, so two
+   * answers can never both succeed. A background submit does not touch `busyChanged` and its
+   * failure does not end the negotiation.
+   */
+  public async submitAuthDict(authData: AuthDict, background = false): Promise<void> {
+    if (!this.deferred) {
+      throw new Error('submitAuthDict() called before attemptAuth()');
+    }
+    if (!background) this.busy(true);
+    let op: Promise<void> | null = null;
+    try {
+      // Inline, not a helper: the check and the send must happen in the same turn, or two
+      // waiting submits would both find the chart idle.
+      while (!this.finished && (this.pending.size > 0 || this.started > this.handled)) {
+        if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+        else await this.waitHandled(this.started);
+      }
+      op = this.startOp(() => this.actor.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
+      this.pending.add(op);
+      await op;
+    } finally {
+      if (op) this.pending.delete(op);
+      if (!background) this.busy(false);
+    }
+  }
+
+  /** The sid of the email validation session (`m.login.email.identity`). */
+  public getEmailSid(): string | undefined {
+    return this.actor.getSnapshot().context.emailSid;
+  }
+
+  /** Sets the sid of the email validation session (needed to poll for the link being clicked). */
+  public setEmailSid(sid: string): void {
+    // The chart's own record of the email session: flow choice and the email stage read it.
+    this.actor.send({ type: 'STAGE.UPDATE', emailSid: sid });
+  }
+
+  /**
+   * Sends (again) the validation email and stores its sid. Attempts count from 1; a call while
+   * one request is in flight does nothing. Rejects with the error `requestEmailToken` threw.
+   */
+  public requestEmailToken = async (): Promise<void> => {
+    const inFlight = this.emailToken;
+    if (inFlight) {
+      // Asked for from stateUpdated, before the stage's own request went out: in matrix-js-sdk
+      // this call is the one that sends, and the automatic one finds it in flight.
+      if (inFlight.gate) {
+        inFlight.manual = true;
+        this.openEmailGate();
+        await inFlight.promise;
+      }
+      return;
+    }
+    const stage = this.stageSnapshot();
+    if (stage && stage.can({ type: 'EMAIL.RESEND' })) {
+      // The email stage is open: its machine sends the email (attempt + 1) through our actor.
+      this.resendRequested = true;
+      this.actor.send({ type: 'EMAIL.RESEND' });
+      this.resendRequested = false;
+      const flight = this.emailToken as EmailTokenFlight | null;
+      if (flight) {
+        const { sid } = await flight.promise;
+        if (this.getEmailSid() !== sid) this.setEmailSid(sid);
+        return;
+      }
+    }
+    await this.requestEmailTokenOutsideStage(true);
+  };
+
+  /**
+   * Stops the negotiation (matrix-uia only): the request in flight is aborted, its answer is
+   * dropped, and `attemptAuth()` rejects with `AbortedError`.
+   */
+  public cancel(): void {
+    if (this.finished) return;
+    this.fail(new AbortedError());
+  }
+
+  /** The chart actor underneath (matrix-uia only), e.g. for an inspector or matrix-uia's UI selectors. */
+  public getActor(): UiaActor {
+    return this.actor;
+  }
+
+  // --- translation ----------------------------------------------------------------------------
+
+  /** The request actor's function: the app's `doRequest`, with the bookkeeping callbacks need. */
+  private request(auth: AuthDict | null, background: boolean, signal: AbortSignal): Promise<T> {
+    const index = ++this.started;
+    const byClass = this.classInitiated;
+    const retry = this.retryExpected;
+    this.classInitiated = false;
+    this.retryExpected = false;
+    if (!byClass && !retry && !background) this.trackChartSubmit(index);
+    return call(() => this.opts.doRequest(auth, background, { signal })).then(
+      (result) => {
+        this.complete(index, { background, failed: false });
+        return result;
+      },
+      (error: unknown) => {
+        this.complete(index, { background, error, failed: true });
+        throw this.forChart(error, background);
+      },
+    );
+  }
+
+  /**
+   * What the chart should see of a failed request. A background request that got no UIA
+   * challenge is a passing fault for the chart (it keeps the stage open), because in
+   * matrix-js-sdk a failed poll never ends the negotiation.
+   */
+  private forChart(error: unknown, background: boolean): unknown {
+    if (!background || !isHttpErrorLike(error)) return error;
+    return this.isChallenge(error) ? error : new Error('background request failed');
+  }
+
+  private isChallenge(error: unknown): boolean {
+    if (!isHttpErrorLike(error)) return false;
+    return classifyResponse({ kind: 'http', status: error.httpStatus, data: error.data }, this.knownChallenge()).kind === 'challenge';
+  }
+
+  private knownChallenge(): AuthChallenge | null {
+    const c = this.actor.getSnapshot().context;
+    if (!c.flows.length) return null;
+    return { flows: c.flows, params: c.params, completed: c.completed, ...(c.session ? { session: c.session } : {}) };
+  }
+
+  private complete(index: number, completion: Completion): void {
+    if (index <= this.completed) return;
+    this.completed = index;
+    this.lastCompletion = completion;
+    const e = completion.error;
+    // matrix-js-sdk replaces its data with any error body it gets: that body's errcode is shown next.
+    if (completion.failed && isHttpErrorLike(e) && isRecord(e.data)) this.statusData = e.data;
+  }
+
+  /** A foreground request the chart made by itself (a dummy stage, a final `{session}`): a submission for the app. */
+  private trackChartSubmit(index: number): void {
+    this.busy(true);
+    const op: Promise<void> = this.waitHandled(index).then(() => {
+      this.pending.delete(op);
+      this.busy(false);
+    });
+    this.pending.add(op);
+  }
+
+  /** Runs `send` and returns a promise for the handling of the request it made (at once if none). */
+  private startOp(send: () => void): Promise<void> {
+    const before = this.started;
+    this.classInitiated = true;
+    try {
+      send();
+    } finally {
+      this.classInitiated = false;
+    }
+    if (this.started === before) return Promise.resolve();
+    return this.waitHandled(this.started);
+  }
+
+  private waitHandled(index: number): Promise<void> {
+    if (this.handled >= index || this.finished) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ index, resolve }));
+  }
+
+  private release(upTo: number): void {
+    const ready = this.waiters.filter((w) => this.finished || w.index <= upTo);
+    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    for (const w of ready) w.resolve();
+  }
+
+  /** Chart snapshots are read once XState has finished a whole burst of events. */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.process();
+    });
+  }
+
+  /** Turns the chart's handling of the latest answer into matrix-js-sdk's callbacks. */
+  private process(): void {
+    if (this.finished || this.completed === this.handled) return;
+    const snapshot = this.actor.getSnapshot();
+    const inRequest =
+      snapshot.status === 'active' && (snapshot.matches('requesting') || snapshot.matches('submitting') || snapshot.matches({ polling: 'checking' }));
+    // The answer reached us before the chart: wait for the snapshot that shows it handled (a
+    // request state with a newer request in flight is the chart's own dummy submission).
+    if (inRequest && this.started === this.completed) return;
+    if (snapshot.status === 'active' && snapshot.matches('rateLimited')) {
+      // The chart waits out the 429 and repeats the request: still the same submission.
+      this.retryExpected = true;
+      return;
+    }
+    const upTo = this.completed;
+    const completion = this.lastCompletion;
+    this.handled = upTo;
+    if (snapshot.status !== 'active') {
+      this.settle(snapshot, completion);
+      this.release(upTo);
+      return;
+    }
+    if (completion?.failed && !completion.background && !isHttpErrorLike(completion.error)) {
+      // No answer at all: matrix-js-sdk ends the negotiation with the error (the chart would keep the stage open).
+      this.fail(completion.error);
+      return;
+    }
+    // A request the chart made at once (dummy stage) is a submission, not a stage to show.
+    if (this.started === this.completed) this.reportStage(snapshot);
+    this.openEmailGate();
+    const after = this.afterChallenge(snapshot);
+    if (after) after.then(() => this.release(upTo));
+    else this.release(upTo);
+  }
+
+  /**
+   * What follows a challenge before its submission counts as handled: the email, when the
+   * email stage (or, with `compat.requestEmailTokenEagerly`, a flow with it) has just opened.
+   */
+  private afterChallenge(snapshot: UiaSnapshot): Promise<void> | null {
+    const flight = this.emailToken;
+    if (flight && !flight.manual) {
+      return flight.promise.then(
+        () => undefined,
+        (e: unknown) => this.fail(e),
+      );
+    }
+    const ctx = snapshot.context;
+    if (this.compat.requestEmailTokenEagerly && !flight && !ctx.emailSid && ctx.chosenFlow?.stages.includes(AuthType.Email)) {
+      return this.requestEmailTokenOutsideStage(false).catch((e: unknown) => this.fail(e));
+    }
+    return null;
+  }
+
+  /** An automatic email request started by `attemptAuth()` itself: its failure ends the negotiation. */
+  private watchAutomaticEmailToken(): void {
+    const flight = this.emailToken;
+    if (flight && !flight.manual) flight.promise.catch((e: unknown) => this.fail(e));
+  }
+
+  private reportStage(snapshot: UiaSnapshot): void {
+    const stage = snapshot.context.stage;
+    if (!stage || this.finished) return;
+    const d = this.statusData;
+    const errcode = typeof d?.errcode === 'string' ? d.errcode : '';
+    const error = typeof d?.error === 'string' ? d.error : '';
+    if (errcode || error) {
+      this.stateUpdated(stage, { errcode, error });
+    } else {
+      this.stateUpdated(stage, stage === AuthType.Email ? { emailSid: snapshot.context.emailSid } : {});
+    }
+  }
+
+  /** Ends the promise from a final snapshot. */
+  private settle(snapshot: UiaSnapshot, completion: Completion | null): void {
+    const out = snapshot.output;
+    if (out?.status === 'done') {
+      const deferred = this.deferred;
+      this.finish();
+      deferred?.resolve(selectResult<T>(snapshot) as T);
+      return;
+    }
+    const chartError: unknown = out?.error ?? (snapshot as { error?: unknown }).error;
+    // An answer that was no usable challenge ends it with what doRequest threw, as in
+    // matrix-js-sdk; a decision the chart made on a good challenge ("no flow") keeps its own error.
+    const raw = completion?.failed && !this.isChallenge(completion.error) ? completion.error : undefined;
+    this.fail(raw ?? chartError ?? new AbortedError());
+  }
+
+  private fail(error: unknown): void {
+    if (this.finished) return;
+    const deferred = this.deferred;
+    this.finish();
+    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'CANCEL' });
+    deferred?.reject(error);
+  }
+
+  /** Lets a held automatic email request go (the app has been told the stage). */
+  private openEmailGate(): void {
+    const flight = this.emailToken;
+    const gate = flight?.gate;
+    if (!flight || !gate) return;
+    flight.gate = null;
+    gate.resolve();
+  }
+
+  private finish(): void {
+    this.finished = true;
+    this.openEmailGate();
+    this.deferred = null;
+    this.subscription.unsubscribe();
+    this.release(Infinity);
+  }
+
+  private stateUpdated(stage: string, status: IStageStatus): void {
+    const cb = this.opts.stateUpdated ?? this.opts.startAuthStage;
+    cb?.call(this.opts, stage, status);
+  }
+
+  private busy(busy: boolean): void {
+    this.opts.busyChanged?.call(this.opts, busy);
+  }
+
+  private stageSnapshot(): { can(event: { type: 'EMAIL.RESEND' }): boolean } | undefined {
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.status !== 'active' || snapshot.context.stageKind !== 'email') return undefined;
+    return (snapshot.children as Record<string, { getSnapshot(): { can(e: { type: 'EMAIL.RESEND' }): boolean } } | undefined>).stage?.getSnapshot();
+  }
+
+  /** The email stage's token actor: the app's `requestEmailToken`. */
+  private emailTokenForStage(input: EmailTokenActorInput): Promise<RequestTokenResponse> {
+    // One email request at a time: one sent before the stage opened (eagerly, or by the app) serves it.
+    if (this.emailToken) return this.emailToken.promise;
+    const manual = this.resendRequested;
+    // When the stage just opened, stateUpdated comes first, then the email (matrix-js-sdk's order).
+    return this.sendEmailToken(input.email, input.clientSecret, input.attempt, input.session, manual, !manual);
+  }
+
+  /** A token request with no email stage open (before it, or eagerly): attempts continue the chart's count. */
+  private async requestEmailTokenOutsideStage(manual: boolean): Promise<void> {
+    const ctx = this.actor.getSnapshot().context;
+    const attempt = ctx.emailAttempt + 1;
+    // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
+    this.actor.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
+    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.clientSecret, attempt, ctx.session, manual);
+    this.setEmailSid(sid);
+  }
+
+  private sendEmailToken(
+    email: string,
+    secret: string,
+    attempt: number,
+    session: string | undefined,
+    manual: boolean,
+    gated = false,
+  ): Promise<RequestTokenResponse> {
+    const fn = this.opts.requestEmailToken;
+    const gate = gated ? defer<void>() : null;
+    const send = () =>
+      call(() => {
+        if (this.finished && gated) throw new AbortedError();
+        if (!fn) throw new InvalidOptionsError('the m.login.email.identity stage needs the requestEmailToken option');
+        return fn.call(this.opts, email, secret, attempt, session as string);
+      });
+    const promise = gate ? gate.promise.then(send) : send();
+    const flight: EmailTokenFlight = { promise, manual, gate };
+    this.emailToken = flight;
+    const clear = () => {
+      if (this.emailToken === flight) this.emailToken = null;
+    };
+    promise.then(clear, clear);
+    return promise;
+  }
+}

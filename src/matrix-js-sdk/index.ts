@@ -1,0 +1,13 @@
+/**
+ * `matrix-uia/matrix-js-sdk`: matrix-uia for apps that hold a matrix-js-sdk `MatrixClient`.
+ *
+ * The client is typed by shape (`MatrixClientLike`); matrix-js-sdk is never imported at run
+ * time. `InteractiveAuth` itself is exported from `matrix-uia`.
+ */
+export { requestFromMatrixCall, emailTokenRequester, fallbackUrlFor, chartInputFromClient } from './callbacks';
+export { createUIAuthCallback } from './ui-auth-callback';
+export type { UIAuthCallbackOptions } from './ui-auth-callback';
+export type { MatrixClientLike, RequestTokenResult, EmailTokenPurpose } from './client';
+export type { UIAuthCallback, UiaMachineInputFromClient } from './types';
+export { createInteractiveAuthMachine } from './compat-machine';
+export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './compat-machine';
