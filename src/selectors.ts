@@ -18,11 +18,17 @@ export type UiaSnapshot = SnapshotFrom<UiaMachine>;
 
 /** The snapshot of any stage machine, loosely typed (its context depends on the kind). */
 export interface StageSnapshotLike {
+  /** The stage machine's state value, e.g. `"waiting"`. */
   value: unknown;
+  /** The stage machine's context (see each stage's `…StageContext` type). */
   context: Record<string, unknown>;
+  /** `active` while the stage is open. */
   status: string;
+  /** Whether the state carries a tag (`input`, `busy`). */
   hasTag(tag: string): boolean;
+  /** Whether the stage would act on this event now. */
   can(event: StageEvent): boolean;
+  /** Whether the stage is in this state. */
   matches(value: string): boolean;
 }
 

@@ -33,6 +33,7 @@ export interface UiaPersistenceOptions {
 
 /** An actor whose snapshot can be persisted. */
 export interface PersistableUiaActor extends UiaActorLike {
+  /** XState's persisted snapshot (sealed values serialise as markers). */
   getPersistedSnapshot(): Snapshot<unknown>;
 }
 

@@ -126,19 +126,27 @@ export interface InteractiveAuth<T> {
 
   /** Begin (when not `autoStart`). */
   start(): void;
+  /** Submit the password stage (the identifier defaults to the `userId` option). */
   submitPassword(password: string, identifier?: UserIdentifier): void;
+  /** Tick or untick one terms policy. */
   togglePolicy(policyId: string, accepted: boolean): void;
+  /** Tick every terms policy. */
   acceptAllPolicies(): void;
   /** Submit the terms stage; acts only once every policy is ticked. */
   acceptTerms(): void;
+  /** Submit the captcha widget's response. */
   submitRecaptcha(response: string): void;
+  /** Submit a registration token. */
   submitToken(token: string): void;
   /** The email address, when the stage asks for one. */
   setEmail(address: string): void;
+  /** Ask for another validation email. */
   resendEmail(): void;
   /** "I clicked the link": check now. */
   checkEmail(): void;
+  /** Submit the code received by SMS. */
   submitMsisdnCode(code: string): void;
+  /** Ask for another SMS. */
   resendSms(): void;
   /** Open the fallback / SSO / m.oauth page. Call it synchronously from the click handler. */
   openFallback(): AuthWindowHandle;
@@ -146,9 +154,11 @@ export interface InteractiveAuth<T> {
   confirmExternalDone(): void;
   /** Check an out-of-band stage now. */
   poll(): void;
+  /** Follow another flow the server offered (e.g. "use email instead"). */
   chooseFlow(stages: string[]): void;
   /** Retry a stage the server refused without user input (dummy). */
   retry(): void;
+  /** Stop the negotiation; the request in flight is aborted. */
   cancel(): void;
 }
 

@@ -170,6 +170,7 @@ export interface ResolvedConfig {
   sessionTtlMs: number;
   responseDelayMs: number;
   synapseQuirks: Required<SynapseQuirks>;
+  /** The clock used for session expiry. */
   now: () => number;
 }
 

@@ -213,7 +213,9 @@ export function createHomeserver(input: HomeserverConfig = {}): Homeserver {
 export interface StartedHomeserver {
   /** `http://127.0.0.1:<port>` */
   url: string;
+  /** The simulator itself (outbox, users, switches). */
   server: Homeserver;
+  /** Stops listening. */
   close(): Promise<void>;
 }
 

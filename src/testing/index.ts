@@ -5,6 +5,7 @@
  */
 export { createHomeserver, startHomeserver } from './homeserver';
 export type { Homeserver, StartedHomeserver } from './homeserver';
+export type { JsonObject } from './json-values';
 export { resolveConfig, DEFAULT_FLOWS, DEFAULT_TERMS_POLICIES, ENDPOINT_IDS } from './config';
 export type {
   DeviceSeed,
