@@ -6,12 +6,15 @@ import { InvalidOptionsError } from '../src/errors';
 import { Sealed } from '../src/secret';
 import { checkSessionBinding } from '../src/session-binding';
 import type { UiaInputs } from '../src/types';
-import type { UiaContext, UiaMachineInput } from './uia.types';
+import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
 
 /** Default background poll timing. */
 export const DEFAULT_POLLING = { intervalMs: 2000, backoffFactor: 1.5, maxIntervalMs: 15000, giveUpAfterMs: 30 * 60 * 1000 } as const;
 /** Default 429 handling. */
 export const DEFAULT_RATE_LIMIT = { maxWaitMs: 30000, defaultWaitMs: 2000, maxRetries: 5 } as const;
+
+/** Poll bookkeeping of a stage that has not started background checks. Shared: never mutated. */
+export const IDLE_POLL: UiaPollState = { auth: null, override: null, count: 0, penaltyMs: 0, waitedMs: null, stopped: false };
 
 function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
   const { registrationToken, ...rest } = inputs ?? {};
@@ -26,7 +29,7 @@ function positive(v: number | undefined, fallback: number): number {
 /** Builds the initial context. Bad input is recorded in `configError`, reported on START. */
 export function createInitialContext(input: UiaMachineInput | undefined): UiaContext {
   const i = input ?? {};
-  let configError: UiaContext['configError'] = null;
+  let configError: UiaSettings['configError'] = null;
   if (i.clientSecret !== undefined && !isValidClientSecret(i.clientSecret)) {
     configError = new InvalidOptionsError('clientSecret must be 1 to 255 characters of [0-9a-zA-Z.=_-]');
   }
@@ -43,19 +46,23 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
   };
   polling.maxIntervalMs = Math.max(polling.maxIntervalMs, polling.intervalMs);
   return {
-    inputs: withoutToken(i.inputs),
-    presetToken: i.inputs?.registrationToken ? new Sealed(i.inputs.registrationToken) : null,
-    supportedStages: i.supportedStages ? [...i.supportedStages] : undefined,
-    userId: i.userId,
-    homeserverUrl: i.homeserverUrl,
-    polling,
-    rateLimit: {
-      maxWaitMs: positive(i.rateLimit?.maxWaitMs, DEFAULT_RATE_LIMIT.maxWaitMs),
-      defaultWaitMs: positive(i.rateLimit?.defaultWaitMs, DEFAULT_RATE_LIMIT.defaultWaitMs),
-      maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
+    settings: {
+      inputs: withoutToken(i.inputs),
+      supportedStages: i.supportedStages ? [...i.supportedStages] : undefined,
+      userId: i.userId,
+      homeserverUrl: i.homeserverUrl,
+      polling,
+      rateLimit: {
+        maxWaitMs: positive(i.rateLimit?.maxWaitMs, DEFAULT_RATE_LIMIT.maxWaitMs),
+        defaultWaitMs: positive(i.rateLimit?.defaultWaitMs, DEFAULT_RATE_LIMIT.defaultWaitMs),
+        maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
+      },
+      configError,
+      presetToken: i.inputs?.registrationToken ? new Sealed(i.inputs.registrationToken) : null,
+      authData: i.authData ?? null,
+      clientSecret: i.clientSecret ?? generateClientSecret(),
+      requestFingerprint: i.requestFingerprint ?? i.sessionFingerprint,
     },
-    configError,
-    initialAuthData: i.authData ?? null,
     session: i.sessionId ?? (typeof i.authData?.session === 'string' ? i.authData.session : undefined),
     flows: [],
     params: {},
@@ -65,21 +72,10 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stage: null,
     stageKind: null,
     stageError: null,
-    clientSecret: i.clientSecret ?? generateClientSecret(),
-    requestFingerprint: i.requestFingerprint ?? i.sessionFingerprint,
-    emailSid: i.emailSid,
-    emailAttempt: 0,
+    email: { sid: i.emailSid, attempt: 0 },
     pendingAuth: null,
-    retryTarget: null,
-    rateLimitRetries: 0,
-    retryAfterMs: 0,
-    pollAuth: null,
-    pollOverride: null,
-    pollCount: 0,
-    pollPenaltyMs: 0,
-    pollStartedAt: null,
-    pollingStopped: false,
-    finalSubmits: 0,
+    retry: { target: null, count: 0, afterMs: 0, finalSubmits: 0 },
+    poll: IDLE_POLL,
     result: null,
     error: null,
   };

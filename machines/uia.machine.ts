@@ -41,7 +41,7 @@ import { decideNextStep, sameMembers, type NextStep } from '../src/next-step';
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/parse-auth-response';
 import { Sealed } from '../src/secret';
 import { stageKindFor } from '../src/stage-kind';
-import type { AuthChallenge, AuthDict } from '../src/types';
+import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
 import {
   dummyStageMachine,
   emailStageMachine,
@@ -54,8 +54,8 @@ import {
   termsStageMachine,
 } from './stages';
 import type { StageInput } from './stages/stage.types';
-import { createInitialContext } from './uia.context';
-import type { UiaContext, UiaEvent, UiaMachineInput, UiaOutput } from './uia.types';
+import { createInitialContext, IDLE_POLL } from './uia.context';
+import type { UiaContext, UiaEvent, UiaMachineInput, UiaOutput, UiaPollState } from './uia.types';
 
 type DoneRequestEvent = { type: 'xstate.done.actor.request'; output: RequestOutcome<unknown> };
 
@@ -81,12 +81,53 @@ function nextStep(context: UiaContext): NextStep {
   return decideNextStep({
     flows: context.flows,
     completed: context.completed,
-    inputs: context.inputs,
-    emailSid: context.emailSid,
-    supportedStages: context.supportedStages,
+    inputs: context.settings.inputs,
+    emailSid: context.email.sid,
+    supportedStages: context.settings.supportedStages,
     preferredFlow: context.preferredFlow ?? context.chosenFlow,
     currentStage: context.stage,
   });
+}
+
+/** The wait a 429 answer asks for (or the default), capped. */
+function rateLimitWait(context: UiaContext, event: UiaEvent): number {
+  const a = answer(context, event);
+  const { defaultWaitMs, maxWaitMs } = context.settings.rateLimit;
+  return Math.min((a.kind === 'rateLimited' ? a.retryAfterMs : undefined) ?? defaultWaitMs, maxWaitMs);
+}
+
+/** The offered flow a CHOOSE_FLOW event names, if the server offered it. */
+function offeredFlow(context: UiaContext, event: UiaEvent): UIAFlow | undefined {
+  if (event.type !== 'CHOOSE_FLOW') return undefined;
+  return context.flows.find((f) => f.stages.length === event.stages.length && f.stages.every((s, i) => s === event.stages[i]));
+}
+
+/** Backoff before the next poll: interval × factor^(unchanged polls), capped; at least any 429 wait. */
+function pollDelay(context: UiaContext): number {
+  const p = context.settings.polling;
+  const backoff = Math.min(p.intervalMs * Math.pow(p.backoffFactor, context.poll.count), p.maxIntervalMs);
+  return Math.max(backoff, context.poll.penaltyMs);
+}
+
+/** The poll bookkeeping with `changes` applied. */
+function poll(context: UiaContext, changes: Partial<UiaPollState>): UiaPollState {
+  return { ...context.poll, ...changes };
+}
+
+/** Routes for the answer to a foreground request (`requesting`, `submitting`): every HTTP answer is data. */
+function foregroundAnswer(target: 'requesting' | 'submitting') {
+  return [
+    { guard: 'isSuccess', target: 'done', actions: 'storeResult' },
+    { guard: 'isChallenge', target: 'routing', actions: 'applyChallenge' },
+    { guard: 'canRetryRateLimit', target: 'rateLimited', actions: { type: 'enterRateLimit', params: { target } } },
+    { guard: 'isRateLimited', target: 'failed', actions: 'storeRateLimitError' },
+    { target: 'failed', actions: 'storeAnswerError' },
+  ] as const;
+}
+
+/** The request actor's input in a foreground request state. */
+function foregroundInput({ context }: { context: UiaContext }): RequestActorInput {
+  return { auth: context.pendingAuth ?? new Sealed(null), background: false };
 }
 
 /**
@@ -145,22 +186,18 @@ export const uiaMachine = setup({
   },
   delays: {
     /** Backoff between polls: interval × factor^(unchanged polls), capped; at least any 429 wait. */
-    pollDelay: ({ context }) => {
-      const p = context.polling;
-      const backoff = Math.min(p.intervalMs * Math.pow(p.backoffFactor, context.pollCount), p.maxIntervalMs);
-      return Math.max(backoff, context.pollPenaltyMs);
-    },
+    pollDelay: ({ context }) => pollDelay(context),
     /** The wait a 429 asked for, capped. */
-    rateLimitDelay: ({ context }) => context.retryAfterMs,
+    rateLimitDelay: ({ context }) => context.retry.afterMs,
   },
   guards: {
-    hasConfigError: ({ context }) => context.configError !== null,
+    hasConfigError: ({ context }) => context.settings.configError !== null,
     // As in matrix-js-sdk, auth data without flows is no challenge yet: the first request is made.
-    hasAuthData: ({ context }) => Array.isArray(context.initialAuthData?.flows),
+    hasAuthData: ({ context }) => Array.isArray(context.settings.authData?.flows),
     isSuccess: ({ context, event }) => answer(context, event).kind === 'success',
     isChallenge: ({ context, event }) => answer(context, event).kind === 'challenge',
     canRetryRateLimit: ({ context, event }) =>
-      answer(context, event).kind === 'rateLimited' && context.rateLimitRetries < context.rateLimit.maxRetries,
+      answer(context, event).kind === 'rateLimited' && context.retry.count < context.settings.rateLimit.maxRetries,
     isRateLimited: ({ context, event }) => answer(context, event).kind === 'rateLimited',
     /** A poll whose 401 shows nothing new: the out-of-band stage is not done yet. */
     pollUnchanged: ({ context, event }) => {
@@ -172,33 +209,33 @@ export const uiaMachine = setup({
       const a = answer(context, event);
       return a.kind === 'error' && 'httpStatus' in a.error && a.error.httpStatus >= 500;
     },
-    retryIsSubmit: ({ context }) => context.retryTarget === 'submitting',
+    retryIsSubmit: ({ context }) => context.retry.target === 'submitting',
     noFlow: ({ context }) => nextStep(context).kind === 'noFlow',
-    flowCompleteFirstTime: ({ context }) => nextStep(context).kind === 'flowComplete' && context.finalSubmits === 0,
+    flowCompleteFirstTime: ({ context }) => nextStep(context).kind === 'flowComplete' && context.retry.finalSubmits === 0,
     flowComplete: ({ context }) => nextStep(context).kind === 'flowComplete',
     sameStage: ({ context }) => {
       const step = nextStep(context);
       return step.kind === 'stage' && step.same;
     },
-    hasPollAuth: ({ context }) => context.pollAuth !== null,
+    hasPollAuth: ({ context }) => context.poll.auth !== null,
+    sameStagePolling: ({ context }) => {
+      const step = nextStep(context);
+      return step.kind === 'stage' && step.same && context.poll.auth !== null && !context.poll.stopped;
+    },
     noStageOpen: ({ context }) => !stageOpen(context),
+    /** Checked when the poll timer fires: the waits so far plus this one reach `giveUpAfterMs`. */
     pollGaveUp: ({ context }) =>
-      context.pollStartedAt !== null && Date.now() - context.pollStartedAt >= context.polling.giveUpAfterMs,
+      context.poll.waitedMs !== null && context.poll.waitedMs + pollDelay(context) >= context.settings.polling.giveUpAfterMs,
     isBackground: ({ event }) => event.type === 'SUBMIT_AUTH' && event.background === true,
-    isOfferedFlow: ({ context, event }) =>
-      event.type === 'CHOOSE_FLOW' &&
-      context.flows.some((f) => f.stages.length === event.stages.length && f.stages.every((s, i) => s === event.stages[i])),
+    isOfferedFlow: ({ context, event }) => offeredFlow(context, event) !== undefined,
   },
   actions: {
-    failWithConfigError: assign({ error: ({ context }) => context.configError }),
+    failWithConfigError: assign({ error: ({ context }) => context.settings.configError }),
     applyAuthData: assign(({ context }) => {
-      const parsed = parseAuthChallenge(context.initialAuthData);
-      if (parsed instanceof ProtocolError) {
-        // Routed by `routing`: no flows means NoAuthFlowFoundError, as matrix-js-sdk reports it.
-        return { initialAuthData: null, flows: [], completed: [], params: {} };
-      }
+      const parsed = parseAuthChallenge(context.settings.authData);
+      // Routed by `routing`: no flows means NoAuthFlowFoundError, as matrix-js-sdk reports it.
+      if (parsed instanceof ProtocolError) return { flows: [], completed: [], params: {} };
       return {
-        initialAuthData: null,
         flows: parsed.flows,
         params: parsed.params,
         completed: parsed.completed,
@@ -206,28 +243,23 @@ export const uiaMachine = setup({
         stageError: parsed.errcode || parsed.error ? new StageError(null, parsed.errcode, parsed.error) : null,
       };
     }),
-    prepareFirstRequest: assign({
-      pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
-      rateLimitRetries: 0,
-    }),
+    prepareFirstRequest: assign(({ context }) => ({
+      pendingAuth: new Sealed(withSession(null, context.session)),
+      retry: { ...context.retry, count: 0 },
+    })),
     /** The first request again after a 429: the same dict, and the retry count kept (it bounds the retries). */
     rebuildFirstRequest: assign({
       pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
     }),
-    prepareSubmit: assign({
-      pendingAuth: ({ context, event }) => {
-        const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
-        return new Sealed(withSession(auth, context.session));
-      },
-      rateLimitRetries: 0,
-      stageError: null,
+    prepareSubmit: assign(({ context, event }) => {
+      const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
+      return { pendingAuth: new Sealed(withSession(auth, context.session)), retry: { ...context.retry, count: 0 }, stageError: null };
     }),
-    prepareSessionSubmit: assign({
-      pendingAuth: ({ context }) => new Sealed(withSession({}, context.session)),
-      finalSubmits: ({ context }) => context.finalSubmits + 1,
-      rateLimitRetries: 0,
-    }),
-    clearPendingAuth: assign({ pendingAuth: null, pollOverride: null }),
+    prepareSessionSubmit: assign(({ context }) => ({
+      pendingAuth: new Sealed(withSession({}, context.session)),
+      retry: { ...context.retry, count: 0, finalSubmits: context.retry.finalSubmits + 1 },
+    })),
+    clearPendingAuth: assign(({ context }) => ({ pendingAuth: null, poll: context.poll.override ? poll(context, { override: null }) : context.poll })),
     applyChallenge: assign(({ context, event }) => {
       const a = answer(context, event);
       if (a.kind !== 'challenge') return {};
@@ -238,12 +270,15 @@ export const uiaMachine = setup({
         flows: c.flows,
         params: c.params,
         completed: c.completed,
-        finalSubmits: progressed ? 0 : context.finalSubmits,
+        retry: progressed ? { ...context.retry, finalSubmits: 0 } : context.retry,
         stageError: c.errcode || c.error ? new StageError(context.stage, c.errcode, c.error) : null,
       };
     }),
     storeResult: assign({
-      result: ({ event }) => new Sealed((event as unknown as DoneRequestEvent).output.kind === 'success' ? ((event as unknown as DoneRequestEvent).output as { data: unknown }).data : null),
+      result: ({ event }) => {
+        const output = (event as unknown as DoneRequestEvent).output;
+        return new Sealed(output.kind === 'success' ? output.data : null);
+      },
     }),
     storeAnswerError: assign({
       error: ({ context, event }) => {
@@ -263,20 +298,13 @@ export const uiaMachine = setup({
     }),
     storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
     storeCancelled: assign({ error: () => new AbortedError() }),
-    enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => {
-      const a = answer(context, event);
-      const asked = a.kind === 'rateLimited' ? a.retryAfterMs : undefined;
-      return {
-        retryTarget: params.target,
-        retryAfterMs: Math.min(asked ?? context.rateLimit.defaultWaitMs, context.rateLimit.maxWaitMs),
-        rateLimitRetries: context.rateLimitRetries + 1,
-      };
-    }),
+    enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => ({
+      retry: { ...context.retry, target: params.target, afterMs: rateLimitWait(context, event), count: context.retry.count + 1 },
+    })),
     storeRateLimitError: assign({
       error: ({ context, event }) => {
         const a = answer(context, event);
-        const asked = a.kind === 'rateLimited' ? a.retryAfterMs : undefined;
-        return new RateLimitedError(asked ?? context.rateLimit.defaultWaitMs, context.rateLimitRetries);
+        return new RateLimitedError((a.kind === 'rateLimited' ? a.retryAfterMs : undefined) ?? context.settings.rateLimit.defaultWaitMs, context.retry.count);
       },
     }),
     /** Opens the next stage: stops the old stage machine and spawns the new one as `stage`. */
@@ -284,29 +312,20 @@ export const uiaMachine = setup({
       const step = nextStep(context);
       if (step.kind !== 'stage') return;
       if (stageOpen(context)) enqueue.stopChild('stage');
-      const kind = stageKindFor(step.stage, context.supportedStages);
-      enqueue.assign({
-        stage: step.stage,
-        stageKind: kind,
-        chosenFlow: step.flow,
-        stageError: null,
-        pollAuth: null,
-        pollCount: 0,
-        pollPenaltyMs: 0,
-        pollStartedAt: null,
-        pollingStopped: false,
-      });
+      const { settings } = context;
+      const kind = stageKindFor(step.stage, settings.supportedStages);
+      enqueue.assign({ stage: step.stage, stageKind: kind, chosenFlow: step.flow, stageError: null, poll: IDLE_POLL });
       const input: StageInput = {
         type: step.stage,
         session: context.session,
         params: context.params[step.stage] ?? {},
-        inputs: context.inputs,
-        userId: context.userId,
-        homeserverUrl: context.homeserverUrl,
-        clientSecret: context.clientSecret,
-        emailSid: context.emailSid,
-        emailAttempt: context.emailAttempt,
-        registrationToken: context.presetToken instanceof Sealed ? context.presetToken : null,
+        inputs: settings.inputs,
+        userId: settings.userId,
+        homeserverUrl: settings.homeserverUrl,
+        clientSecret: settings.clientSecret,
+        emailSid: context.email.sid,
+        emailAttempt: context.email.attempt,
+        registrationToken: settings.presetToken instanceof Sealed ? settings.presetToken : null,
       };
       // The kind is computed at run time; every kind is a key of `actors` above.
       enqueue.spawnChild(kind as 'password', { id: 'stage', input });
@@ -333,28 +352,26 @@ export const uiaMachine = setup({
     }),
     storeStageUpdate: assign(({ context, event }) => {
       if (event.type !== 'STAGE.UPDATE') return {};
-      return { emailSid: event.emailSid ?? context.emailSid, emailAttempt: event.emailAttempt ?? context.emailAttempt };
+      return { email: { sid: event.emailSid ?? context.email.sid, attempt: event.emailAttempt ?? context.email.attempt } };
     }),
     setPollAuth: assign(({ context, event }) => ({
-      pollAuth: event.type === 'STAGE.POLL' ? event.auth : context.pollAuth,
-      pollStartedAt: context.pollStartedAt ?? Date.now(),
-      pollingStopped: false,
+      poll: poll(context, {
+        auth: event.type === 'STAGE.POLL' ? event.auth : context.poll.auth,
+        waitedMs: context.poll.waitedMs ?? 0,
+        stopped: false,
+      }),
     })),
-    setPollOverride: assign({ pollOverride: ({ event }) => (event.type === 'SUBMIT_AUTH' ? new Sealed(event.auth) : null) }),
-    restartPolling: assign({ pollCount: 0, pollStartedAt: () => Date.now(), pollingStopped: false }),
-    countPoll: assign({ pollCount: ({ context }) => context.pollCount + 1, pollPenaltyMs: 0 }),
-    penalisePoll: assign(({ context, event }) => {
-      const a = answer(context, event);
-      const asked = a.kind === 'rateLimited' ? a.retryAfterMs : undefined;
-      return { pollPenaltyMs: Math.min(asked ?? context.rateLimit.defaultWaitMs, context.rateLimit.maxWaitMs), pollCount: context.pollCount + 1 };
-    }),
-    stopPolling: assign({ pollingStopped: true }),
-    choosePreferredFlow: assign({
-      preferredFlow: ({ context, event }) =>
-        event.type === 'CHOOSE_FLOW'
-          ? context.flows.find((f) => f.stages.length === event.stages.length && f.stages.every((s, i) => s === event.stages[i])) ?? null
-          : context.preferredFlow,
-    }),
+    setPollOverride: assign(({ context, event }) => ({ poll: poll(context, { override: event.type === 'SUBMIT_AUTH' ? new Sealed(event.auth) : null }) })),
+    clearPollOverride: assign(({ context }) => ({ poll: poll(context, { override: null }) })),
+    restartPolling: assign(({ context }) => ({ poll: poll(context, { count: 0, waitedMs: 0, stopped: false }) })),
+    /** The poll timer fired: its wait counts towards `giveUpAfterMs`. */
+    notePollWait: assign(({ context }) => ({
+      poll: context.poll.waitedMs === null ? context.poll : poll(context, { waitedMs: context.poll.waitedMs + pollDelay(context) }),
+    })),
+    countPoll: assign(({ context }) => ({ poll: poll(context, { count: context.poll.count + 1, penaltyMs: 0 }) })),
+    penalisePoll: assign(({ context, event }) => ({ poll: poll(context, { penaltyMs: rateLimitWait(context, event), count: context.poll.count + 1 }) })),
+    stopPolling: assign(({ context }) => ({ poll: poll(context, { stopped: true }) })),
+    choosePreferredFlow: assign({ preferredFlow: ({ context, event }) => offeredFlow(context, event) ?? null }),
   },
 }).createMachine({
   id: 'uia',
@@ -381,14 +398,8 @@ export const uiaMachine = setup({
       invoke: {
         id: 'request',
         src: 'request',
-        input: ({ context }): RequestActorInput => ({ auth: context.pendingAuth ?? new Sealed(null), background: false }),
-        onDone: [
-          { guard: 'isSuccess', target: 'done', actions: 'storeResult' },
-          { guard: 'isChallenge', target: 'routing', actions: 'applyChallenge' },
-          { guard: 'canRetryRateLimit', target: 'rateLimited', actions: { type: 'enterRateLimit', params: { target: 'requesting' } } },
-          { guard: 'isRateLimited', target: 'failed', actions: 'storeRateLimitError' },
-          { target: 'failed', actions: 'storeAnswerError' },
-        ],
+        input: foregroundInput,
+        onDone: foregroundAnswer('requesting'),
         onError: { target: 'failed', actions: 'storeNetworkError' },
       },
     },
@@ -407,6 +418,9 @@ export const uiaMachine = setup({
         { guard: 'noFlow', target: 'failed', actions: 'storeNoFlowError' },
         { guard: 'flowCompleteFirstTime', target: 'submitting', actions: ['keepFlow', 'prepareSessionSubmit'] },
         { guard: 'flowComplete', target: 'failed', actions: 'storeLoopError' },
+        // The open stage stays open: a stage that was polling goes on polling (a CHOOSE_FLOW that
+        // keeps the stage, or a poll answer that changes nothing about it, must not end its checks).
+        { guard: 'sameStagePolling', target: 'polling', actions: ['keepFlow', 'rejectStage'] },
         { guard: 'sameStage', target: 'awaitingStage', actions: ['keepFlow', 'rejectStage'] },
         { target: 'awaitingStage', actions: 'openStage' },
       ],
@@ -429,14 +443,8 @@ export const uiaMachine = setup({
       invoke: {
         id: 'request',
         src: 'request',
-        input: ({ context }): RequestActorInput => ({ auth: context.pendingAuth ?? new Sealed(null), background: false }),
-        onDone: [
-          { guard: 'isSuccess', target: 'done', actions: 'storeResult' },
-          { guard: 'isChallenge', target: 'routing', actions: 'applyChallenge' },
-          { guard: 'canRetryRateLimit', target: 'rateLimited', actions: { type: 'enterRateLimit', params: { target: 'submitting' } } },
-          { guard: 'isRateLimited', target: 'failed', actions: 'storeRateLimitError' },
-          { target: 'failed', actions: 'storeAnswerError' },
-        ],
+        input: foregroundInput,
+        onDone: foregroundAnswer('submitting'),
         // No answer: the stage stays open with a network error, so the user can try again. With no
         // stage open (the final `{session}` resubmission) there is nothing to retry from: fail.
         onError: [
@@ -451,7 +459,7 @@ export const uiaMachine = setup({
     },
     polling: {
       initial: 'waiting',
-      // Not clearPendingAuth: a background SUBMIT_AUTH from awaitingStage sets pollOverride on
+      // Not clearPendingAuth: a background SUBMIT_AUTH from awaitingStage sets poll.override on
       // this very transition, and `checking` clears it on exit.
       entry: assign({ pendingAuth: null }),
       on: {
@@ -466,7 +474,7 @@ export const uiaMachine = setup({
       states: {
         waiting: {
           after: {
-            pollDelay: [{ guard: 'pollGaveUp', target: '#uia.awaitingStage', actions: 'stopPolling' }, { target: 'checking' }],
+            pollDelay: [{ guard: 'pollGaveUp', target: '#uia.awaitingStage', actions: 'stopPolling' }, { target: 'checking', actions: 'notePollWait' }],
           },
           on: {
             POLL: { target: 'checking', actions: 'restartPolling' },
@@ -482,12 +490,12 @@ export const uiaMachine = setup({
           },
         },
         checking: {
-          exit: assign({ pollOverride: null }),
+          exit: 'clearPollOverride',
           invoke: {
             id: 'request',
             src: 'request',
             input: ({ context }): RequestActorInput => ({
-              auth: new Sealed(withSession(context.pollOverride?.unseal() ?? context.pollAuth ?? {}, context.session)),
+              auth: new Sealed(withSession(context.poll.override?.unseal() ?? context.poll.auth ?? {}, context.session)),
               background: true,
             }),
             onDone: [

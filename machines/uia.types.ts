@@ -42,8 +42,11 @@ export interface UiaMachineInput {
   rateLimit?: RateLimitOptions;
 }
 
-/** The parent chart's context. Everything but `pendingAuth` and `result` is plain serialisable data. */
-export interface UiaContext {
+/**
+ * Settings of one negotiation, fixed by the input: the chart only reads them. Kept in one nested
+ * object so the context stays small (see {@link UiaContext}).
+ */
+export interface UiaSettings {
   inputs: UiaInputs;
   supportedStages: string[] | undefined;
   userId: string | undefined;
@@ -55,7 +58,53 @@ export interface UiaContext {
   /** `inputs.registrationToken`, kept out of `inputs` so it is never serialised. */
   presetToken: Sealed<string> | null;
   /** The 401 body given as input, applied on START. */
-  initialAuthData: IAuthData | null;
+  authData: IAuthData | null;
+  /** Client secret for 3PID validation (given, or generated once). */
+  clientSecret: string;
+  /** The request this negotiation's session is bound to (see `UiaMachineInput.requestFingerprint`). */
+  requestFingerprint: string | undefined;
+}
+
+/** Bookkeeping of the background checks of an out-of-band stage. */
+export interface UiaPollState {
+  /** Dict a background poll sends (session added at send time). Never holds a user secret. */
+  auth: AuthDict | null;
+  /** A one-off background dict from SUBMIT_AUTH {background: true}. */
+  override: Sealed<AuthDict> | null;
+  /** Unchanged polls in a row: drives the backoff. */
+  count: number;
+  /** Extra wait before the next poll after a 429 during polling. */
+  penaltyMs: number;
+  /**
+   * Milliseconds waited between polls since polling (re)started, which bounds it
+   * (`giveUpAfterMs`); `null` until a stage starts its checks. Summed from the chart's own delays,
+   * not read from a wall clock, so a simulated clock drives the give-up too.
+   */
+  waitedMs: number | null;
+  /** True once polling gave up; the stage stays open for a manual check. */
+  stopped: boolean;
+}
+
+/** Bookkeeping of resubmissions: 429 waits and `{session}` resubmits. */
+export interface UiaRetryState {
+  /** Which request a 429 interrupted. */
+  target: 'requesting' | 'submitting' | null;
+  /** 429 answers in a row to the current request. */
+  count: number;
+  /** The wait before the retry, capped. */
+  afterMs: number;
+  /** `{session}` resubmits made because every stage was complete yet the server answered 401. */
+  finalSubmits: number;
+}
+
+/**
+ * The parent chart's context. Everything but `pendingAuth` and `result` is plain serialisable data.
+ *
+ * XState's `assign` copies the context on every update; V8 keeps that copy a fast object only
+ * up to about 19 keys, so settings and bookkeeping live in nested objects.
+ */
+export interface UiaContext {
+  settings: UiaSettings;
 
   session: string | undefined;
   flows: UIAFlow[];
@@ -70,31 +119,13 @@ export interface UiaContext {
   stageKind: StageKind | null;
   /** The server's complaint about the last attempt at the open stage. */
   stageError: UiaError | null;
-  clientSecret: string;
-  /** The request this negotiation's session is bound to (see `UiaMachineInput.requestFingerprint`). */
-  requestFingerprint: string | undefined;
-  emailSid: string | undefined;
-  emailAttempt: number;
+  /** The email stage's sid and `send_attempt`, kept across stage changes and resumes. */
+  email: { sid: string | undefined; attempt: number };
 
   /** Auth dict of the foreground request in flight or waiting out a 429. Sealed; cleared when settled. */
   pendingAuth: Sealed<AuthDict | null> | null;
-  /** Which request a 429 interrupted. */
-  retryTarget: 'requesting' | 'submitting' | null;
-  rateLimitRetries: number;
-  retryAfterMs: number;
-  /** Dict a background poll sends (session added at send time). Never holds a user secret. */
-  pollAuth: AuthDict | null;
-  /** A one-off background dict from SUBMIT_AUTH {background: true}. */
-  pollOverride: Sealed<AuthDict> | null;
-  /** Unchanged polls in a row: drives the backoff. */
-  pollCount: number;
-  /** Extra wait before the next poll after a 429 during polling. */
-  pollPenaltyMs: number;
-  pollStartedAt: number | null;
-  /** True once polling gave up; the stage stays open for a manual check. */
-  pollingStopped: boolean;
-  /** `{session}` resubmits made because every stage was complete yet the server answered 401. */
-  finalSubmits: number;
+  retry: UiaRetryState;
+  poll: UiaPollState;
 
   /** The endpoint's success body, sealed (a registration result holds an access token). */
   result: Sealed<unknown> | null;

@@ -93,7 +93,7 @@ export const missingRequestActor = fromPromise<RequestOutcome<unknown>, RequestA
 });
 
 /** The email token actor. */
-export function createEmailTokenActor(source: FunctionSource<RequestEmailTokenFn>) {
+export function createEmailTokenActor(source: FunctionSource<RequestEmailTokenFn> | undefined) {
   return fromPromise<RequestTokenResponse, EmailTokenActorInput>(async ({ input, signal, system }) => {
     const fn = resolveFn(source, system);
     if (!fn) throw new Error('requestEmailToken was not provided');
@@ -102,7 +102,7 @@ export function createEmailTokenActor(source: FunctionSource<RequestEmailTokenFn
 }
 
 /** The SMS token actor. */
-export function createMsisdnTokenActor(source: FunctionSource<RequestMsisdnTokenFn>) {
+export function createMsisdnTokenActor(source: FunctionSource<RequestMsisdnTokenFn> | undefined) {
   return fromPromise<RequestTokenResponse, MsisdnTokenActorInput>(async ({ input, signal, system }) => {
     const fn = resolveFn(source, system);
     if (!fn) throw new Error('requestMsisdnToken was not provided');
@@ -140,7 +140,7 @@ export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnToken
  * The registration token validity actor; a failed check answers "unknown" and lets the server
  * decide, as does the absence of a checker.
  */
-export function createTokenCheckActor(source: FunctionSource<CheckRegistrationTokenFn>) {
+export function createTokenCheckActor(source: FunctionSource<CheckRegistrationTokenFn> | undefined) {
   return fromPromise<TokenCheckResult, TokenCheck>(async ({ input, signal, system }) => {
     const fn = resolveFn(source, system);
     if (!fn) return { token: input.token, valid: null };

@@ -15,28 +15,46 @@ import {
   createRequestActor,
   createTokenCheckActor,
   type FromSystem,
+  type FunctionSource,
 } from './actors';
 import type { UiaFunctions, UiaOptions } from './options';
 import { sanitizeInspectionEvent } from './sanitize';
 
-/** The chart with the app's functions provided. */
-export function createUiaMachine<T>(fns: UiaFunctions<T>) {
+/** Where each of the app's functions is found: the function itself, or a lookup when the actor runs. */
+type FunctionSources = { [K in keyof Required<UiaFunctions<unknown>>]: FunctionSource<NonNullable<UiaFunctions<unknown>[K]>> | undefined };
+
+/**
+ * The chart with its side-effect actors built from `sources`. A missing function behaves as the
+ * stage machines' own placeholders do (an error for the email and SMS token requests, "unknown"
+ * for the registration token check, the server's `submit_url` for the SMS code).
+ */
+function provideFunctions(sources: FunctionSources) {
   return uiaMachine.provide({
     actors: {
-      request: createRequestActor<unknown>(fns.request as UiaFunctions<unknown>['request']),
-      ...(fns.requestEmailToken
-        ? { email: emailStageMachine.provide({ actors: { requestEmailToken: createEmailTokenActor(fns.requestEmailToken) } }) }
-        : {}),
+      request: createRequestActor<unknown>(sources.request!),
+      email: emailStageMachine.provide({ actors: { requestEmailToken: createEmailTokenActor(sources.requestEmailToken) } }),
       msisdn: msisdnStageMachine.provide({
         actors: {
-          ...(fns.requestMsisdnToken ? { requestMsisdnToken: createMsisdnTokenActor(fns.requestMsisdnToken) } : {}),
-          submitMsisdnToken: createMsisdnSubmitActor(fns.submitMsisdnToken),
+          requestMsisdnToken: createMsisdnTokenActor(sources.requestMsisdnToken),
+          submitMsisdnToken: createMsisdnSubmitActor(sources.submitMsisdnToken),
         },
       }),
-      ...(fns.checkRegistrationToken
-        ? { registrationToken: registrationTokenStageMachine.provide({ actors: { checkRegistrationToken: createTokenCheckActor(fns.checkRegistrationToken) } }) }
-        : {}),
+      registrationToken: registrationTokenStageMachine.provide({
+        actors: { checkRegistrationToken: createTokenCheckActor(sources.checkRegistrationToken) },
+      }),
     },
+  });
+}
+
+/** The chart with the app's functions provided. */
+export function createUiaMachine<T>(fns: UiaFunctions<T>) {
+  const f = fns as UiaFunctions<unknown>;
+  return provideFunctions({
+    request: f.request,
+    requestEmailToken: f.requestEmailToken,
+    requestMsisdnToken: f.requestMsisdnToken,
+    submitMsisdnToken: f.submitMsisdnToken,
+    checkRegistrationToken: f.checkRegistrationToken,
   });
 }
 
@@ -57,27 +75,29 @@ function bound<K extends keyof UiaFunctions<unknown>>(key: K): FromSystem<NonNul
 let sharedMachine: ProvidedUiaMachine | undefined;
 
 /**
- * The chart whose actors call the functions bound to their actor system. Building a machine
- * (`provide`) builds its whole state tree, which costs more CPU and memory than running a
- * negotiation, so it is built once, on first use, for every actor `createUiaActor` makes.
+ * The chart `createUiaActor` runs: its actors call the functions bound to their actor system
+ * with {@link bindUiaFunctions}. Building a machine (`provide`) builds its whole state tree, which
+ * costs more CPU and memory than running a negotiation, so it is built once, on first use, and
+ * shared by every negotiation. For hosts that create the actor themselves (`useActorRef`).
  */
-function boundMachine(): ProvidedUiaMachine {
-  sharedMachine ??= uiaMachine.provide({
-    actors: {
-      request: createRequestActor<unknown>(bound('request')),
-      email: emailStageMachine.provide({ actors: { requestEmailToken: createEmailTokenActor(bound('requestEmailToken')) } }),
-      msisdn: msisdnStageMachine.provide({
-        actors: {
-          requestMsisdnToken: createMsisdnTokenActor(bound('requestMsisdnToken')),
-          submitMsisdnToken: createMsisdnSubmitActor(bound('submitMsisdnToken')),
-        },
-      }),
-      registrationToken: registrationTokenStageMachine.provide({
-        actors: { checkRegistrationToken: createTokenCheckActor(bound('checkRegistrationToken')) },
-      }),
-    },
+export function sharedUiaMachine(): ProvidedUiaMachine {
+  sharedMachine ??= provideFunctions({
+    request: bound('request'),
+    requestEmailToken: bound('requestEmailToken'),
+    requestMsisdnToken: bound('requestMsisdnToken'),
+    submitMsisdnToken: bound('submitMsisdnToken'),
+    checkRegistrationToken: bound('checkRegistrationToken'),
   });
   return sharedMachine;
+}
+
+/**
+ * Gives an actor of {@link sharedUiaMachine} its negotiation's functions (request, token
+ * functions), before it starts. Every actor of one negotiation shares the actor system, so
+ * binding the root actor binds its stages and requests too.
+ */
+export function bindUiaFunctions<T>(actor: { system: ActorSystem<any> }, fns: UiaFunctions<T>): void {
+  functionsBySystem.set(actor.system, fns as UiaFunctions<unknown>);
 }
 
 /** An actor of the UIA chart. */
@@ -117,12 +137,12 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     const next = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
     observer = sanitize ? (e) => next(sanitizeInspectionEvent(e)) : next;
   }
-  const actor = createActor(boundMachine(), {
+  const actor = createActor(sharedUiaMachine(), {
     input: toMachineInput(rest),
     ...(observer ? { inspect: observer } : {}),
     ...(snapshot ? { snapshot: snapshot as never } : {}),
   });
-  functionsBySystem.set(actor.system, rest as UiaFunctions<unknown>);
+  bindUiaFunctions(actor, rest as UiaFunctions<T>);
   if (snapshot) {
     // XState does not persist delayed events, so a chart restored while waiting for its next poll
     // would never poll again (the email link opened in the same tab): check at once on start.

@@ -40,7 +40,7 @@ export type {
 
 export { InteractiveAuth } from './interactive-auth';
 export type { IInteractiveAuthOpts, IStageStatus, InteractiveAuthClient, InteractiveAuthCompat } from './interactive-auth';
-export { createUiaMachine, createUiaActor, toMachineInput } from './create-uia-machine';
+export { createUiaMachine, createUiaActor, toMachineInput, sharedUiaMachine, bindUiaFunctions } from './create-uia-machine';
 export type { ProvidedUiaMachine, UiaActor, CreateUiaActorExtras } from './create-uia-machine';
 export { runUia } from './run-uia';
 export type { RunUiaOptions, StageHandlers, StagePrompt } from './run-uia';

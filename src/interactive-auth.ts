@@ -218,7 +218,7 @@ export class InteractiveAuth<T> {
     const deferred = defer<T>();
     this.deferred = deferred;
     const snapshot = this.actor.getSnapshot();
-    if (!snapshot.context.initialAuthData) {
+    if (!snapshot.context.settings.authData) {
       // No flows known: one request to learn them (null, or {session} when resuming).
       this.busy(true);
       const op = this.startOp(() => this.actor.send({ type: 'START' }));
@@ -250,10 +250,10 @@ export class InteractiveAuth<T> {
     if (!this.deferred) return;
     if (this.pending.size > 0 || this.started > this.completed) return;
     let authDict: AuthDict = {};
-    const emailSid = snapshot.context.emailSid;
+    const emailSid = snapshot.context.email.sid;
     if (snapshot.context.stage === AuthType.Email && emailSid) {
       // The server checks the link itself, given the email session's credentials.
-      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.clientSecret };
+      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret };
       const isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
       if (isUrl) creds.id_server = new URL(isUrl).host;
       authDict = { type: AuthType.Email, threepid_creds: creds };
@@ -268,7 +268,7 @@ export class InteractiveAuth<T> {
 
   /** The client secret used for email / phone validation sessions. */
   public getClientSecret(): string {
-    return this.actor.getSnapshot().context.clientSecret;
+    return this.actor.getSnapshot().context.settings.clientSecret;
   }
 
   /** The server's params for a stage type. */
@@ -314,7 +314,7 @@ export class InteractiveAuth<T> {
 
   /** The sid of the email validation session (`m.login.email.identity`). */
   public getEmailSid(): string | undefined {
-    return this.actor.getSnapshot().context.emailSid;
+    return this.actor.getSnapshot().context.email.sid;
   }
 
   /** Sets the sid of the email validation session (needed to poll for the link being clicked). */
@@ -513,7 +513,7 @@ export class InteractiveAuth<T> {
       );
     }
     const ctx = snapshot.context;
-    if (this.compat.requestEmailTokenEagerly && !flight && !ctx.emailSid && ctx.chosenFlow?.stages.includes(AuthType.Email)) {
+    if (this.compat.requestEmailTokenEagerly && !flight && !ctx.email.sid && ctx.chosenFlow?.stages.includes(AuthType.Email)) {
       return this.requestEmailTokenOutsideStage(false).catch((e: unknown) => this.fail(e));
     }
     return null;
@@ -534,7 +534,7 @@ export class InteractiveAuth<T> {
     if (errcode || error) {
       this.stateUpdated(stage, { errcode, error });
     } else {
-      this.stateUpdated(stage, stage === AuthType.Email ? { emailSid: snapshot.context.emailSid } : {});
+      this.stateUpdated(stage, stage === AuthType.Email ? { emailSid: snapshot.context.email.sid } : {});
     }
   }
 
@@ -606,10 +606,10 @@ export class InteractiveAuth<T> {
   /** A token request with no email stage open (before it, or eagerly): attempts continue the chart's count. */
   private async requestEmailTokenOutsideStage(manual: boolean): Promise<void> {
     const ctx = this.actor.getSnapshot().context;
-    const attempt = ctx.emailAttempt + 1;
+    const attempt = ctx.email.attempt + 1;
     // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
     this.actor.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
-    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.clientSecret, attempt, ctx.session, manual);
+    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret, attempt, ctx.session, manual);
     this.setEmailSid(sid);
   }
 

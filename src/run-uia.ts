@@ -141,6 +141,15 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
     };
     const onAbort = () => stopWith(new AbortedError());
     signal?.addEventListener('abort', onAbort, { once: true });
+    /** Settles once: no prompt, no stage watch and no abort listener outlive the negotiation. */
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      promptAbort?.abort();
+      stageSub?.unsubscribe();
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
 
     const promptStage = (stage: AnyActorRef) => {
       const s = stage.getSnapshot() as { value: unknown; context: Record<string, unknown>; hasTag(t: string): boolean };
@@ -195,25 +204,16 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
           stageSub = stage ? stage.subscribe(() => promptStage(stage)) : null;
           if (stage) promptStage(stage);
         }
-        if (snapshot.status === 'active' && snapshot.context.pollingStopped && !failure) {
+        if (snapshot.status === 'active' && snapshot.context.poll.stopped && !failure) {
           stopWith(new TimeoutError());
         }
-        if (snapshot.status !== 'done' || settled) return;
-        settled = true;
-        promptAbort?.abort();
-        stageSub?.unsubscribe();
-        signal?.removeEventListener('abort', onAbort);
+        if (snapshot.status !== 'done' || !settle()) return;
         const out = snapshot.output;
         if (out?.status === 'done') resolve(selectResult<T>(snapshot) as T);
         else reject(failure ?? out?.error ?? new AbortedError());
       },
       error: (e) => {
-        if (settled) return;
-        settled = true;
-        promptAbort?.abort();
-        stageSub?.unsubscribe();
-        signal?.removeEventListener('abort', onAbort);
-        reject(e);
+        if (settle()) reject(e);
       },
     });
     actor.start();

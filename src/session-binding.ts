@@ -88,7 +88,9 @@ export function checkSessionBinding(sessionFingerprint: string | undefined, requ
  * A snapshot without a fingerprint (none was given when it was made) passes.
  */
 export function assertSnapshotBinding(snapshot: unknown, requestFp: string): void {
-  const saved = (snapshot as { context?: { requestFingerprint?: unknown } } | null)?.context?.requestFingerprint;
+  const context = (snapshot as { context?: { settings?: { requestFingerprint?: unknown }; requestFingerprint?: unknown } } | null)?.context;
+  // `settings.requestFingerprint`; snapshots saved before the settings were grouped hold it at the top.
+  const saved = context?.settings?.requestFingerprint ?? context?.requestFingerprint;
   const error = checkSessionBinding(typeof saved === 'string' ? saved : undefined, requestFp);
   if (error) throw error;
 }

@@ -6,11 +6,12 @@
  * A server that refuses a dummy stage would make an automatic resubmit loop forever, so a
  * refusal waits for the user (or the app) to retry.
  */
-import { assign, sendParent, setup } from 'xstate';
+import { sendParent, setup } from 'xstate';
 import { Sealed } from '../../src/secret';
 import type { UiaError } from '../../src/errors';
 import type { AuthDict } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions } from './stage.shared';
 
 /** Context of {@link dummyStageMachine}. */
 export interface DummyStageContext {
@@ -27,8 +28,7 @@ export const dummyStageMachine = setup({
   },
   actions: {
     submit: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type } as AuthDict) })),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
-    clearError: assign({ error: null }),
+    ...errorActions<DummyStageContext>(),
   },
 }).createMachine({
   id: 'dummyStage',

@@ -15,12 +15,14 @@
  * `waiting` the stage asks the parent to poll with `threepid_creds` (never with a password); a
  * 401 M_UNAUTHORIZED to a check means "not validated yet", not an error to show.
  */
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, sendParent, setup } from 'xstate';
+import { createEmailTokenActor } from '../../src/actors';
 import { AuthType } from '../../src/auth-type';
-import { isUiaError, NetworkError, StageError, type UiaError } from '../../src/errors';
+import { StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { EmailAuthDict, RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { requestFailure } from './stage.shared';
 
 /** Context of {@link emailStageMachine}. */
 export interface EmailStageContext {
@@ -51,9 +53,8 @@ export const emailStageMachine = setup({
     events: {} as StageEvent,
   },
   actors: {
-    requestEmailToken: fromPromise<RequestTokenResponse, EmailTokenActorInput>(async () => {
-      throw new Error('requestEmailToken was not provided');
-    }),
+    // Fails with "requestEmailToken was not provided" until the app provides one.
+    requestEmailToken: createEmailTokenActor(undefined),
   },
   guards: {
     hasSid: ({ context }) => context.sid !== null,
@@ -72,10 +73,7 @@ export const emailStageMachine = setup({
     markNotValidated: assign({ notValidatedYet: true, error: null }),
     recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null), notValidatedYet: false }),
     recordTokenError: assign({
-      error: ({ event }) => {
-        const e = (event as unknown as { error: unknown }).error;
-        return isUiaError(e) ? e : asTokenError(e);
-      },
+      error: ({ event }) => requestFailure((event as unknown as { error: unknown }).error, AuthType.Email, 'Could not send the validation email'),
     }),
   },
 }).createMachine({
@@ -139,13 +137,4 @@ export const emailStageMachine = setup({
 
 function credsDict(context: EmailStageContext): EmailAuthDict {
   return { type: AuthType.Email, threepid_creds: { sid: context.sid!, client_secret: context.clientSecret } };
-}
-
-/** The email token request failed: keep the server's errcode (M_THREEPID_IN_USE, ...) if it had one. */
-function asTokenError(e: unknown): UiaError {
-  const data = (e as { data?: { errcode?: unknown; error?: unknown } } | null)?.data;
-  if (typeof (e as { httpStatus?: unknown } | null)?.httpStatus === 'number') {
-    return new StageError(AuthType.Email, typeof data?.errcode === 'string' ? data.errcode : undefined, typeof data?.error === 'string' ? data.error : 'Could not send the validation email');
-  }
-  return new NetworkError(e);
 }

@@ -8,11 +8,11 @@
  * parent also polls with `{session}` meanwhile, so a page whose message is lost (closed popup,
  * another device) is still noticed. Completion is confirmed by submitting `{session}` only.
  */
-import { assign, sendParent, setup } from 'xstate';
+import { sendParent, setup } from 'xstate';
 import { getFallbackUrl } from '../../src/fallback-url';
 import { ProtocolError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, sessionOnlyActions, submittedState } from './stage.shared';
 
 /** Context of {@link fallbackStageMachine}. */
 export interface FallbackStageContext {
@@ -33,14 +33,12 @@ export const fallbackStageMachine = setup({
     noUrl: ({ context }) => context.fallbackUrl === null,
   },
   actions: {
-    startPolling: sendParent((): StageToParentEvent => ({ type: 'STAGE.POLL', auth: {} })),
-    submit: sendParent((): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({}) })),
+    ...sessionOnlyActions<FallbackStageContext>(),
     fail: sendParent(({ context }): StageToParentEvent => ({
       type: 'STAGE.FAIL',
       error: new ProtocolError(`stage ${context.type} needs the fallback page, but no homeserver URL or session is known`),
     })),
-    clearError: assign({ error: null }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    ...errorActions<FallbackStageContext>(),
   },
 }).createMachine({
   id: 'fallbackStage',
@@ -58,8 +56,6 @@ export const fallbackStageMachine = setup({
       entry: 'startPolling',
       on: { 'FALLBACK.DONE': { target: 'submitted', actions: ['clearError', 'submit'] } },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
-    },
+    submitted: submittedState('waiting'),
   },
 });

@@ -12,11 +12,13 @@
  * The code travels from the event into the submit actor's input, sealed, and is never stored.
  */
 import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { createMsisdnTokenActor } from '../../src/actors';
 import { AuthType } from '../../src/auth-type';
-import { isUiaError, NetworkError, StageError, type UiaError } from '../../src/errors';
+import { StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, requestFailure, submittedState } from './stage.shared';
 
 /** Context of {@link msisdnStageMachine}. */
 export interface MsisdnStageContext {
@@ -56,9 +58,8 @@ export const msisdnStageMachine = setup({
     events: {} as StageEvent,
   },
   actors: {
-    requestMsisdnToken: fromPromise<RequestTokenResponse, MsisdnTokenActorInput>(async () => {
-      throw new Error('requestMsisdnToken was not provided');
-    }),
+    // Fails with "requestMsisdnToken was not provided" until the app provides one.
+    requestMsisdnToken: createMsisdnTokenActor(undefined),
     submitMsisdnToken: fromPromise<boolean, MsisdnCodeActorInput>(async () => {
       throw new Error('submitMsisdnToken was not provided');
     }),
@@ -78,20 +79,9 @@ export const msisdnStageMachine = setup({
       type: 'STAGE.SUBMIT',
       auth: new Sealed({ type: AuthType.Msisdn, threepid_creds: { sid: context.sid!, client_secret: context.clientSecret } }),
     })),
-    clearError: assign({ error: null }),
+    ...errorActions<MsisdnStageContext>(),
     recordRefused: assign({ error: () => new StageError(AuthType.Msisdn, 'M_UNAUTHORIZED', 'The code was not accepted') }),
-    recordActorError: assign({
-      error: ({ event }) => {
-        const e = (event as unknown as { error: unknown }).error;
-        if (isUiaError(e)) return e;
-        const data = (e as { data?: { errcode?: unknown; error?: unknown } } | null)?.data;
-        if (typeof (e as { httpStatus?: unknown } | null)?.httpStatus === 'number') {
-          return new StageError(AuthType.Msisdn, typeof data?.errcode === 'string' ? data.errcode : undefined, typeof data?.error === 'string' ? data.error : 'The SMS request failed');
-        }
-        return new NetworkError(e);
-      },
-    }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    recordActorError: assign({ error: ({ event }) => requestFailure((event as unknown as { error: unknown }).error, AuthType.Msisdn, 'The SMS request failed') }),
   },
 }).createMachine({
   id: 'msisdnStage',
@@ -160,8 +150,6 @@ export const msisdnStageMachine = setup({
         onError: { target: 'waitingForCode', actions: 'recordActorError' },
       },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waitingForCode', actions: 'recordError' } },
-    },
+    submitted: submittedState('waitingForCode'),
   },
 });

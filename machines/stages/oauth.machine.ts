@@ -6,10 +6,10 @@
  *   init ─┬─(no url in params)──▶ invalid (fails the negotiation)
  *         └──▶ waiting ──OAUTH.DONE──▶ submitted ──PARENT.REJECTED──▶ waiting
  */
-import { assign, sendParent, setup } from 'xstate';
+import { sendParent, setup } from 'xstate';
 import { ProtocolError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, sessionOnlyActions, submittedState } from './stage.shared';
 
 /** Context of {@link oauthStageMachine}. */
 export interface OAuthStageContext {
@@ -41,14 +41,12 @@ export const oauthStageMachine = setup({
     noUrl: ({ context }) => context.url === null,
   },
   actions: {
-    startPolling: sendParent((): StageToParentEvent => ({ type: 'STAGE.POLL', auth: {} })),
-    submit: sendParent((): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({}) })),
+    ...sessionOnlyActions<OAuthStageContext>(),
     fail: sendParent(({ context }): StageToParentEvent => ({
       type: 'STAGE.FAIL',
       error: new ProtocolError(`${context.type} params have no http(s) "url"`),
     })),
-    clearError: assign({ error: null }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    ...errorActions<OAuthStageContext>(),
   },
 }).createMachine({
   id: 'oauthStage',
@@ -62,8 +60,6 @@ export const oauthStageMachine = setup({
       entry: 'startPolling',
       on: { 'OAUTH.DONE': { target: 'submitted', actions: ['clearError', 'submit'] } },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
-    },
+    submitted: submittedState('waiting'),
   },
 });

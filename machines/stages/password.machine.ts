@@ -13,6 +13,7 @@ import { Sealed } from '../../src/secret';
 import type { UiaError } from '../../src/errors';
 import type { UserIdentifier } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, submittedState } from './stage.shared';
 
 /** Context of {@link passwordStageMachine}. */
 export interface PasswordStageContext {
@@ -44,7 +45,7 @@ export const passwordStageMachine = setup({
       };
     }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1, error: null }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    ...errorActions<PasswordStageContext>(),
   },
 }).createMachine({
   id: 'passwordStage',
@@ -59,8 +60,6 @@ export const passwordStageMachine = setup({
       tags: ['input'],
       on: { 'PASSWORD.SUBMIT': { guard: 'hasIdentifier', target: 'submitted', actions: ['countAttempt', 'submit'] } },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
-    },
+    submitted: submittedState('waiting'),
   },
 });

@@ -3,11 +3,12 @@
  *
  *   waiting ──RECAPTCHA.SUBMIT──▶ submitted ──PARENT.REJECTED──▶ waiting (captcha must be redone)
  */
-import { assign, sendParent, setup } from 'xstate';
+import { sendParent, setup } from 'xstate';
 import { AuthType } from '../../src/auth-type';
 import { Sealed } from '../../src/secret';
 import type { UiaError } from '../../src/errors';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, submittedState } from './stage.shared';
 
 /** Context of {@link recaptchaStageMachine}. */
 export interface RecaptchaStageContext {
@@ -31,8 +32,7 @@ export const recaptchaStageMachine = setup({
       if (event.type !== 'RECAPTCHA.SUBMIT') throw new Error('unreachable');
       return { type: 'STAGE.SUBMIT', auth: new Sealed({ type: AuthType.Recaptcha, response: event.response }) };
     }),
-    clearError: assign({ error: null }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    ...errorActions<RecaptchaStageContext>(),
   },
 }).createMachine({
   id: 'recaptchaStage',
@@ -46,8 +46,6 @@ export const recaptchaStageMachine = setup({
       tags: ['input'],
       on: { 'RECAPTCHA.SUBMIT': { guard: 'hasResponse', target: 'submitted', actions: ['clearError', 'submit'] } },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
-    },
+    submitted: submittedState('waiting'),
   },
 });

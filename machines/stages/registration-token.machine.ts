@@ -10,11 +10,13 @@
  * The token rides from the event into the validity actor's input and out of its output, sealed;
  * it is never stored in context.
  */
-import { assign, fromPromise, sendParent, setup } from 'xstate';
+import { assign, sendParent, setup } from 'xstate';
+import { createTokenCheckActor } from '../../src/actors';
 import { StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { AuthDict } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, submittedState } from './stage.shared';
 
 /** Context of {@link registrationTokenStageMachine}. */
 export interface RegistrationTokenStageContext {
@@ -42,7 +44,8 @@ export const registrationTokenStageMachine = setup({
     events: {} as StageEvent,
   },
   actors: {
-    checkRegistrationToken: fromPromise<TokenCheckResult, TokenCheck>(async ({ input }) => ({ token: input.token, valid: null })),
+    // Without a checker the answer is "unknown": the server decides.
+    checkRegistrationToken: createTokenCheckActor(undefined),
   },
   guards: {
     // A restored snapshot holds only the seal's marker, never the token: it does not count.
@@ -56,9 +59,8 @@ export const registrationTokenStageMachine = setup({
       return { type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type, token: token.unseal() } as AuthDict) };
     }),
     dropPreset: assign({ preset: null }),
-    clearError: assign({ error: null }),
+    ...errorActions<RegistrationTokenStageContext>(),
     recordInvalid: assign({ error: ({ context }) => new StageError(context.type, 'M_UNAUTHORIZED', 'Invalid registration token') }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
     recordCheckFailed: assign({ error: ({ context }) => new StageError(context.type, undefined, 'Could not check the registration token') }),
   },
 }).createMachine({
@@ -95,8 +97,6 @@ export const registrationTokenStageMachine = setup({
         onError: { target: 'waiting', actions: ['dropPreset', 'recordCheckFailed'] },
       },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
-    },
+    submitted: submittedState('waiting'),
   },
 });

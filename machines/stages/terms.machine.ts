@@ -11,6 +11,7 @@ import { ProtocolError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import { parseTermsPolicies, type TermsPolicy } from '../../src/terms';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
+import { errorActions, submittedState } from './stage.shared';
 
 /** Context of {@link termsStageMachine}. */
 export interface TermsStageContext {
@@ -46,8 +47,7 @@ export const termsStageMachine = setup({
     acceptAll: assign({ accepted: ({ context }) => context.policies.map((p) => p.id) }),
     submit: sendParent((): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({ type: AuthType.Terms }) })),
     fail: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.FAIL', error: context.invalid! })),
-    clearError: assign({ error: null }),
-    recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null) }),
+    ...errorActions<TermsStageContext>(),
   },
 }).createMachine({
   id: 'termsStage',
@@ -71,8 +71,6 @@ export const termsStageMachine = setup({
         'TERMS.SUBMIT': { guard: 'allAccepted', target: 'submitted', actions: ['clearError', 'submit'] },
       },
     },
-    submitted: {
-      on: { 'PARENT.REJECTED': { target: 'waiting', actions: 'recordError' } },
-    },
+    submitted: submittedState('waiting'),
   },
 });

@@ -38,7 +38,8 @@ export interface PersistableUiaActor extends UiaActorLike {
 }
 
 interface StoredEntry {
-  v: 1;
+  /** Format: 2 since the chart's context grouped its settings; entries of another format are dropped. */
+  v: 2;
   savedAt: number;
   snapshot: Snapshot<unknown> & { value?: unknown };
 }
@@ -84,7 +85,7 @@ export function loadUiaSnapshot(options: UiaPersistenceOptions): Snapshot<unknow
   try {
     const entry = JSON.parse(raw) as StoredEntry;
     const fresh = typeof entry?.savedAt === 'number' && Date.now() - entry.savedAt <= (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
-    const valid = entry?.v === 1 && entry.snapshot?.status === 'active' && isTopState(entry.snapshot.value);
+    const valid = entry?.v === 2 && entry.snapshot?.status === 'active' && isTopState(entry.snapshot.value);
     if (fresh && valid) return entry.snapshot;
   } catch {
     // Not ours, or corrupt: drop it below.
@@ -117,7 +118,7 @@ export function persistUiaSession(actor: PersistableUiaActor, options: UiaPersis
     if (json === lastSaved) return;
     lastSaved = json;
     try {
-      storage.setItem(options.key, `{"v":1,"savedAt":${Date.now()},"snapshot":${json}}`);
+      storage.setItem(options.key, `{"v":2,"savedAt":${Date.now()},"snapshot":${json}}`);
     } catch {
       // Quota or privacy mode: the negotiation still works, it just will not survive a reload.
     }

@@ -14,7 +14,7 @@ import { useActorRef, useSelector } from '@xstate/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
 import type { UiaEvent } from '../../machines/uia.types';
-import { createUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
+import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
 import type { UiaError } from '../errors';
 import type { UiaFunctions, UiaOptions } from '../options';
 import { sanitizeInspectionEvent } from '../sanitize';
@@ -206,7 +206,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     void authWindow;
     void languages;
     return {
-      machine: createUiaMachine<T>(latestFunctions(uia, latest as { current: UiaFunctions<T> })),
+      functions: latestFunctions(uia, latest as { current: UiaFunctions<T> }),
       input: toMachineInput(uia),
       persist,
       restored,
@@ -216,11 +216,14 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     };
   });
 
-  const actorRef = useActorRef(setup.machine, {
+  // The chart every negotiation shares (built once); this one's functions are bound to its actor
+  // system before the actor starts (useActorRef starts it in an effect).
+  const actorRef = useActorRef(sharedUiaMachine(), {
     input: setup.input,
     ...(setup.restored ? { snapshot: setup.restored as never } : {}),
     ...(setup.inspect ? { inspect: setup.inspect } : {}),
   });
+  bindUiaFunctions(actorRef, setup.functions);
 
   useEffect(() => {
     const win = latest.current.window;

@@ -176,12 +176,12 @@ describe('rateLimited', () => {
     c.actor.send({ type: 'START' });
     c.req.last().http(429, { retry_after_ms: 3_600_000 });
     await flush();
-    expect(c.snap().context.retryAfterMs).toBe(5000);
+    expect(c.snap().context.retry.afterMs).toBe(5000);
     await jest.advanceTimersByTimeAsync(5000);
     expect(c.req.calls).toHaveLength(2);
     c.req.last().http(429, {}, 700);
     await flush();
-    expect(c.snap().context.retryAfterMs).toBe(700);
+    expect(c.snap().context.retry.afterMs).toBe(700);
   });
   test('without a hint the default wait is used', async () => {
     const c = startChart({ rateLimit: { defaultWaitMs: 250 } });
@@ -371,7 +371,7 @@ describe('polling', () => {
     const c = await atEmailPolling();
     expect(c.stageEvents()).toEqual(['STAGE.UPDATE', 'STAGE.POLL']);
     expect(c.snap().value).toEqual({ polling: 'waiting' });
-    expect(c.snap().context).toMatchObject({ emailSid: 'SID', emailAttempt: 1 });
+    expect(c.snap().context).toMatchObject({ email: { sid: 'SID', attempt: 1 } });
     expect(c.snap().hasTag('busy')).toBe(false);
     await jest.advanceTimersByTimeAsync(2000);
     expect(c.snap().value).toEqual({ polling: 'checking' });
@@ -386,7 +386,7 @@ describe('polling', () => {
     await flush();
     expect(c.snap().value).toEqual({ polling: 'waiting' });
     expect(c.stage()?.context.error).toBeNull();
-    expect(c.snap().context.pollCount).toBe(1);
+    expect(c.snap().context.poll.count).toBe(1);
     await jest.advanceTimersByTimeAsync(2999);
     expect(c.req.calls).toHaveLength(2);
     await jest.advanceTimersByTimeAsync(1);
@@ -448,13 +448,13 @@ describe('polling', () => {
     }
     await jest.advanceTimersByTimeAsync(1000);
     expect(c.snap().value).toBe('awaitingStage');
-    expect(c.snap().context.pollingStopped).toBe(true);
+    expect(c.snap().context.poll.stopped).toBe(true);
     const n = c.req.calls.length;
     await jest.advanceTimersByTimeAsync(60_000);
     expect(c.req.calls).toHaveLength(n);
     c.actor.send({ type: 'POLL' });
     expect(c.snap().value).toEqual({ polling: 'checking' });
-    expect(c.snap().context.pollingStopped).toBe(false);
+    expect(c.snap().context.poll.stopped).toBe(false);
   });
   test('a submit during a poll aborts the poll: never two requests, the late poll answer is dropped', async () => {
     const c = await atEmailPolling();

@@ -65,7 +65,7 @@ test('an app-given client_secret is validated: a bad one fails START with Invali
       actor.stop();
       tally.add('app-given secrets', valid ? 'valid' : 'invalid');
       if (valid) {
-        if (snap.context.clientSecret !== s || snap.value !== 'requesting') throw new Error(`valid secret refused: ${s}`);
+        if (snap.context.settings.clientSecret !== s || snap.value !== 'requesting') throw new Error(`valid secret refused: ${s}`);
       } else {
         const out = snap.output;
         if (!(out?.status === 'failed' && out.error instanceof InvalidOptionsError)) throw new Error(`invalid secret accepted: ${JSON.stringify(s)}`);

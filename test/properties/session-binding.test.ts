@@ -64,7 +64,7 @@ test('resuming for the same request goes ahead with the session, and the snapsho
   const persisted = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
   actor.stop();
   expect(server.calls[0]?.auth).toEqual({ session: 'S1' });
-  expect(persisted.context.requestFingerprint).toBe(fp);
+  expect(persisted.context.settings.requestFingerprint).toBe(fp);
   expect(() => assertSnapshotBinding(persisted, fp)).not.toThrow();
   const other = await requestFingerprint({ method: 'POST', path: '/_matrix/client/v3/delete_devices', body: { devices: ['A'] } });
   expect(() => assertSnapshotBinding(persisted, other)).toThrow(SessionMismatchError);

@@ -258,7 +258,7 @@ test('a saved negotiation is restored on mount and re-checked at once; the entry
   };
   const first = renderHook(() => useInteractiveAuth(options));
   await waitFor(() => expect(first.result.current.polling).toBe(true));
-  const clientSecret = first.result.current.snapshot.context.clientSecret;
+  const clientSecret = first.result.current.snapshot.context.settings.clientSecret;
   expect(requestEmailToken).toHaveBeenCalledTimes(1);
   expect(window.sessionStorage.getItem('test:email')).toContain('"sid-1"');
   first.unmount(); // the page goes away (the link opened in this tab)

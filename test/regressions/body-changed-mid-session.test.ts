@@ -24,7 +24,7 @@ test('resuming a session for a changed request body is refused before any reques
   const calls = server.calls.length;
 
   const changed = await requestFingerprint({ method: 'POST', path, body: { devices: ['PHONE', 'LAPTOP'] } });
-  const resumed = createUiaActor({ request: server.request, sessionId: session!, sessionFingerprint: saved.context.requestFingerprint, requestFingerprint: changed });
+  const resumed = createUiaActor({ request: server.request, sessionId: session!, sessionFingerprint: saved.context.settings.requestFingerprint, requestFingerprint: changed });
   resumed.start();
   resumed.send({ type: 'START' });
   const out = resumed.getSnapshot().output;

@@ -28,7 +28,7 @@ test('a negotiation restored from a persisted snapshot after the link was clicke
   await jest.advanceTimersByTimeAsync(3000);
   // The app saves the snapshot (e.g. in sessionStorage) as it goes; then the tab navigates away.
   const saved = JSON.parse(JSON.stringify(first.getPersistedSnapshot())) as Snapshot<unknown>;
-  const secret = first.getSnapshot().context.clientSecret;
+  const secret = first.getSnapshot().context.settings.clientSecret;
   first.stop();
   clicked = true;
   const callsBefore = server.calls.length;
