@@ -375,6 +375,7 @@ export const uiaMachine = setup({
   },
 }).createMachine({
   id: 'uia',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => createInitialContext(input),
   initial: 'idle',
   on: {
@@ -398,6 +399,7 @@ export const uiaMachine = setup({
       invoke: {
         id: 'request',
         src: 'request',
+        /** The pending dict, sent in the foreground. */
         input: foregroundInput,
         onDone: foregroundAnswer('requesting'),
         onError: { target: 'failed', actions: 'storeNetworkError' },
@@ -443,6 +445,7 @@ export const uiaMachine = setup({
       invoke: {
         id: 'request',
         src: 'request',
+        /** The pending dict, sent in the foreground. */
         input: foregroundInput,
         onDone: foregroundAnswer('submitting'),
         // No answer: the stage stays open with a network error, so the user can try again. With no
@@ -494,6 +497,7 @@ export const uiaMachine = setup({
           invoke: {
             id: 'request',
             src: 'request',
+            /** The actor's input, read from the context when the state is entered. */
             input: ({ context }): RequestActorInput => ({
               auth: new Sealed(withSession(context.poll.override?.unseal() ?? context.poll.auth ?? {}, context.session)),
               background: true,
@@ -516,6 +520,7 @@ export const uiaMachine = setup({
     failed: { type: 'final', entry: 'clearPendingAuth' },
     cancelled: { type: 'final', entry: ['clearPendingAuth', 'storeCancelled'] },
   },
+  /** What the finished negotiation produced: the sealed result, or the error. */
   output: ({ context }): UiaOutput => {
     if (context.result) return { status: 'done', result: context.result };
     if (context.error?.code === 'ABORTED') return { status: 'cancelled', error: context.error };

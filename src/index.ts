@@ -6,7 +6,7 @@
  */
 export { uiaMachine } from '../machines/uia.machine';
 export type { UiaMachine } from '../machines/uia.machine';
-export type { UiaContext, UiaEvent, UiaControlEvent, UiaMachineInput, UiaOutput } from '../machines/uia.types';
+export type { UiaContext, UiaEvent, UiaControlEvent, UiaMachineInput, UiaOutput, UiaSettings, UiaPollState, UiaRetryState } from '../machines/uia.types';
 export { DEFAULT_POLLING, DEFAULT_RATE_LIMIT } from '../machines/uia.context';
 export {
   dummyStageMachine,
@@ -30,6 +30,11 @@ export type {
   DummyStageContext,
   PasswordStageContext,
   EmailStageContext,
+  EmailTokenActorInput,
+  MsisdnTokenActorInput,
+  MsisdnCodeActorInput,
+  TokenCheck,
+  TokenCheckResult,
   MsisdnStageContext,
   RecaptchaStageContext,
   TermsStageContext,

@@ -32,6 +32,7 @@ export const dummyStageMachine = setup({
   },
 }).createMachine({
   id: 'dummyStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({ type: input.type, error: null }),
   initial: 'submitted',
   states: {

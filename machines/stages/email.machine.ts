@@ -78,6 +78,7 @@ export const emailStageMachine = setup({
   },
 }).createMachine({
   id: 'emailStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({
     // Trimmed like EMAIL.SET_ADDRESS: a pasted address often carries a trailing space.
     email: input.inputs.emailAddress?.trim() || null,
@@ -107,6 +108,7 @@ export const emailStageMachine = setup({
       invoke: {
         id: 'requestEmailToken',
         src: 'requestEmailToken',
+        /** The actor's input, read from the context when the state is entered. */
         input: ({ context }) => ({ email: context.email!, clientSecret: context.clientSecret, attempt: context.attempt, session: context.session }),
         onDone: { target: 'waiting', actions: ['storeSid', 'reportSid'] },
         onError: { target: 'tokenFailed', actions: 'recordTokenError' },

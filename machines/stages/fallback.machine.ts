@@ -42,6 +42,7 @@ export const fallbackStageMachine = setup({
   },
 }).createMachine({
   id: 'fallbackStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({
     type: input.type,
     fallbackUrl: input.homeserverUrl && input.session ? getFallbackUrl(input.homeserverUrl, input.type, input.session) : null,

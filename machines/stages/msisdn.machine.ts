@@ -85,6 +85,7 @@ export const msisdnStageMachine = setup({
   },
 }).createMachine({
   id: 'msisdnStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({
     phoneCountry: input.inputs.phoneCountry ?? null,
     phoneNumber: input.inputs.phoneNumber ?? null,
@@ -110,6 +111,7 @@ export const msisdnStageMachine = setup({
       invoke: {
         id: 'requestMsisdnToken',
         src: 'requestMsisdnToken',
+        /** The actor's input, read from the context when the state is entered. */
         input: ({ context }) => ({
           phoneCountry: context.phoneCountry!,
           phoneNumber: context.phoneNumber!,
@@ -137,6 +139,7 @@ export const msisdnStageMachine = setup({
       invoke: {
         id: 'submitMsisdnToken',
         src: 'submitMsisdnToken',
+        /** The actor's input, read from the context when the state is entered. */
         input: ({ context, event }) => ({
           sid: context.sid!,
           clientSecret: context.clientSecret,

@@ -50,6 +50,7 @@ export const oauthStageMachine = setup({
   },
 }).createMachine({
   id: 'oauthStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({ type: input.type, url: safeHttpUrl(input.params.url), error: null }),
   initial: 'init',
   states: {

@@ -49,6 +49,7 @@ export const passwordStageMachine = setup({
   },
 }).createMachine({
   id: 'passwordStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({
     defaultIdentifier: input.userId ? { type: 'm.id.user', user: input.userId } : null,
     error: null,

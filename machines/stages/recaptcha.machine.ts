@@ -36,6 +36,7 @@ export const recaptchaStageMachine = setup({
   },
 }).createMachine({
   id: 'recaptchaStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({
     publicKey: typeof input.params.public_key === 'string' ? input.params.public_key : null,
     error: null,

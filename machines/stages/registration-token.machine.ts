@@ -65,6 +65,7 @@ export const registrationTokenStageMachine = setup({
   },
 }).createMachine({
   id: 'registrationTokenStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => ({
     type: input.type,
     preset: input.registrationToken instanceof Sealed ? input.registrationToken : null,
@@ -85,6 +86,7 @@ export const registrationTokenStageMachine = setup({
       invoke: {
         id: 'checkRegistrationToken',
         src: 'checkRegistrationToken',
+        /** The actor's input, read from the context when the state is entered. */
         input: ({ context, event }) => ({
           token: event.type === 'TOKEN.SUBMIT' ? new Sealed(event.token.trim()) : context.preset!,
         }),

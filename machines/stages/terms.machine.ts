@@ -51,6 +51,7 @@ export const termsStageMachine = setup({
   },
 }).createMachine({
   id: 'termsStage',
+  /** The initial context, built from the input the chart was given. */
   context: ({ input }) => {
     const parsed = parseTermsPolicies(input.params);
     return parsed instanceof ProtocolError

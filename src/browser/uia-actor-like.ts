@@ -14,7 +14,10 @@ export interface UiaActorLike {
   /** The parent chart's current snapshot. */
   getSnapshot(): UiaSnapshot;
   /** Observes snapshots; `complete` fires when the actor ends or is stopped. */
-  subscribe(observer: { next?: (snapshot: UiaSnapshot) => void; error?: (err: unknown) => void; complete?: () => void }): { unsubscribe(): void };
+  subscribe(observer: { next?: (snapshot: UiaSnapshot) => void; error?: (err: unknown) => void; complete?: () => void }): {
+    /** Stops the observer. */
+    unsubscribe(): void;
+  };
 }
 
 /**

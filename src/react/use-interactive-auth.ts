@@ -122,7 +122,12 @@ export interface InteractiveAuth<T> {
   error: UiaError | undefined;
   /** The parent chart's snapshot and actor, for advanced use. */
   snapshot: UiaSnapshot;
-  actorRef: AnyActorRef & { send(event: UiaEvent): void; getSnapshot(): UiaSnapshot };
+  actorRef: AnyActorRef & {
+    /** Sends an event to the chart. */
+    send(event: UiaEvent): void;
+    /** The chart's current snapshot. */
+    getSnapshot(): UiaSnapshot;
+  };
 
   /** Begin (when not `autoStart`). */
   start(): void;
