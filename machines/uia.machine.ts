@@ -42,17 +42,7 @@ import { classifyResponse, parseAuthChallenge, type RequestOutcome, type Respons
 import { Sealed } from '../src/secret';
 import { stageKindFor } from '../src/stage-kind';
 import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
-import {
-  dummyStageMachine,
-  emailStageMachine,
-  fallbackStageMachine,
-  msisdnStageMachine,
-  oauthStageMachine,
-  passwordStageMachine,
-  recaptchaStageMachine,
-  registrationTokenStageMachine,
-  termsStageMachine,
-} from './stages';
+import { stageMachines } from './stages';
 import type { StageInput } from './stages/stage.types';
 import { createInitialContext, IDLE_POLL } from './uia.context';
 import type { UiaContext, UiaEvent, UiaMachineInput, UiaOutput, UiaPollState } from './uia.types';
@@ -174,15 +164,7 @@ export const uiaMachine = setup({
   },
   actors: {
     request: missingRequestActor,
-    dummy: dummyStageMachine,
-    password: passwordStageMachine,
-    email: emailStageMachine,
-    msisdn: msisdnStageMachine,
-    recaptcha: recaptchaStageMachine,
-    terms: termsStageMachine,
-    registrationToken: registrationTokenStageMachine,
-    fallback: fallbackStageMachine,
-    oauth: oauthStageMachine,
+    ...stageMachines,
   },
   delays: {
     /** Backoff between polls: interval × factor^(unchanged polls), capped; at least any 429 wait. */

@@ -18,6 +18,7 @@ export {
   registrationTokenStageMachine,
   fallbackStageMachine,
   oauthStageMachine,
+  stageMachines,
   INPUT_TAG,
   BUSY_TAG,
 } from '../machines/stages';

@@ -6,15 +6,7 @@ import { useSelector } from '@xstate/react';
 import { useMemo } from 'react';
 import type { AnyActorRef, AnyStateMachine } from 'xstate';
 import {
-  dummyStageMachine,
-  emailStageMachine,
-  fallbackStageMachine,
-  msisdnStageMachine,
-  oauthStageMachine,
-  passwordStageMachine,
-  recaptchaStageMachine,
-  registrationTokenStageMachine,
-  termsStageMachine,
+  stageMachines,
   uiaMachine,
   selectStageRef,
   type StageKind,
@@ -22,17 +14,7 @@ import {
 } from 'matrix-uia';
 import { activeIds, chartTree, type ChartNode } from './chart-tree';
 
-const STAGE_MACHINES: Record<StageKind, AnyStateMachine> = {
-  dummy: dummyStageMachine,
-  password: passwordStageMachine,
-  email: emailStageMachine,
-  msisdn: msisdnStageMachine,
-  recaptcha: recaptchaStageMachine,
-  terms: termsStageMachine,
-  registrationToken: registrationTokenStageMachine,
-  fallback: fallbackStageMachine,
-  oauth: oauthStageMachine,
-};
+const STAGE_MACHINES: Record<StageKind, AnyStateMachine> = stageMachines;
 
 /** The parent's forwarded stage events: drawn once as a note, not on every state. */
 const FORWARDED = new Set([

@@ -2,6 +2,32 @@
  * The stage machines, keyed by {@link StageKind}: the parent chart spawns the one for the
  * current stage under the id `stage`.
  */
+import { dummyStageMachine } from './dummy.machine';
+import { passwordStageMachine } from './password.machine';
+import { emailStageMachine } from './email.machine';
+import { msisdnStageMachine } from './msisdn.machine';
+import { recaptchaStageMachine } from './recaptcha.machine';
+import { termsStageMachine } from './terms.machine';
+import { registrationTokenStageMachine } from './registration-token.machine';
+import { fallbackStageMachine } from './fallback.machine';
+import { oauthStageMachine } from './oauth.machine';
+
+/**
+ * Every stage machine keyed by its stage kind: the parent chart's stage actors (the chart spawns
+ * `stageMachines[kind]` under the id `stage`), and what tools that draw the charts iterate.
+ */
+export const stageMachines = {
+  dummy: dummyStageMachine,
+  password: passwordStageMachine,
+  email: emailStageMachine,
+  msisdn: msisdnStageMachine,
+  recaptcha: recaptchaStageMachine,
+  terms: termsStageMachine,
+  registrationToken: registrationTokenStageMachine,
+  fallback: fallbackStageMachine,
+  oauth: oauthStageMachine,
+} as const;
+
 export { dummyStageMachine } from './dummy.machine';
 export { passwordStageMachine } from './password.machine';
 export { emailStageMachine } from './email.machine';
