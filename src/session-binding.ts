@@ -13,6 +13,7 @@
  * and the canonical JSON of the body without its `auth` (which changes at every round trip):
  * object keys sorted, no whitespace. It carries no body content, so it may be stored anywhere.
  */
+import { redactSecrets } from './sanitize';
 import { SessionMismatchError } from './errors';
 
 /** The request a session authorises. */
@@ -50,12 +51,15 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(',')}}`;
 }
 
-/** The body without its top-level `auth`. */
+/**
+ * The body without its top-level `auth`, credentials replaced by a marker: the fingerprint is
+ * persisted, and an unsalted hash of a new password would let a snapshot's reader guess it.
+ */
 function withoutAuth(body: unknown): unknown {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return body ?? null;
   const { auth, ...rest } = body as Record<string, unknown>;
   void auth;
-  return rest;
+  return redactSecrets(rest);
 }
 
 /**

@@ -18,7 +18,7 @@
 import { assign, sendParent, setup } from 'xstate';
 import { createEmailTokenActor } from '../../src/actors';
 import { AuthType } from '../../src/auth-type';
-import { StageError, type UiaError } from '../../src/errors';
+import { ProtocolError, StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { EmailAuthDict, RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
@@ -58,6 +58,11 @@ export const emailStageMachine = setup({
   },
   guards: {
     hasSid: ({ context }) => context.sid !== null,
+    // The requestToken answer is untrusted: polling with `sid: null` would wait out the give-up time.
+    validTokenAnswer: ({ event }) => {
+      const out = (event as unknown as { output?: { sid?: unknown } | null }).output;
+      return typeof out?.sid === 'string' && out.sid.length > 0;
+    },
     hasAddress: ({ context }) => context.email !== null,
     validAddress: ({ event }) => event.type === 'EMAIL.SET_ADDRESS' && /^[^\s@]+@[^\s@]+$/.test(event.email.trim()),
     notValidatedYet: ({ event }) =>
@@ -70,6 +75,7 @@ export const emailStageMachine = setup({
     reportSid: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.UPDATE', emailSid: context.sid!, emailAttempt: context.attempt })),
     startPolling: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.POLL', auth: credsDict(context) })),
     check: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed(credsDict(context)) })),
+    recordBadTokenAnswer: assign({ error: () => new ProtocolError('the email token answer has no sid') }),
     markNotValidated: assign({ notValidatedYet: true, error: null }),
     recordError: assign({ error: ({ event }) => (event.type === 'PARENT.REJECTED' ? event.error : null), notValidatedYet: false }),
     recordTokenError: assign({
@@ -110,7 +116,10 @@ export const emailStageMachine = setup({
         src: 'requestEmailToken',
         /** The actor's input, read from the context when the state is entered. */
         input: ({ context }) => ({ email: context.email!, clientSecret: context.clientSecret, attempt: context.attempt, session: context.session }),
-        onDone: { target: 'waiting', actions: ['storeSid', 'reportSid'] },
+        onDone: [
+          { guard: 'validTokenAnswer', target: 'waiting', actions: ['storeSid', 'reportSid'] },
+          { target: 'tokenFailed', actions: 'recordBadTokenAnswer' },
+        ],
         onError: { target: 'tokenFailed', actions: 'recordTokenError' },
       },
     },

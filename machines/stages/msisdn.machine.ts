@@ -14,7 +14,7 @@
 import { assign, fromPromise, sendParent, setup } from 'xstate';
 import { createMsisdnTokenActor } from '../../src/actors';
 import { AuthType } from '../../src/auth-type';
-import { StageError, type UiaError } from '../../src/errors';
+import { ProtocolError, StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
@@ -65,6 +65,11 @@ export const msisdnStageMachine = setup({
     }),
   },
   guards: {
+    // The requestToken answer is untrusted: without a sid there is nothing to validate.
+    validTokenAnswer: ({ event }) => {
+      const out = (event as unknown as { output?: { sid?: unknown } | null }).output;
+      return typeof out?.sid === 'string' && out.sid.length > 0;
+    },
     hasPhone: ({ context }) => context.phoneCountry !== null && context.phoneNumber !== null,
     hasCode: ({ event }) => event.type === 'MSISDN.SUBMIT_CODE' && typeof event.code === 'string' && event.code.trim().length > 0,
     codeAccepted: ({ event }) => (event as unknown as { output: boolean }).output === true,
@@ -72,8 +77,10 @@ export const msisdnStageMachine = setup({
   actions: {
     nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1, error: null }),
     storeToken: assign(({ context, event }) => {
-      const out = (event as unknown as { output: RequestTokenResponse }).output;
-      return { sid: out.sid, submitUrl: out.submit_url ?? null, msisdn: out.msisdn ?? context.msisdn };
+      // The answer is untrusted: without a usable sid there is nothing to validate.
+      const out = (event as unknown as { output?: Partial<RequestTokenResponse> | null }).output;
+      if (!out || typeof out.sid !== 'string' || !out.sid) return { sid: null, error: new ProtocolError('the SMS token answer has no sid') };
+      return { sid: out.sid, submitUrl: typeof out.submit_url === 'string' ? out.submit_url : null, msisdn: typeof out.msisdn === 'string' ? out.msisdn : context.msisdn };
     }),
     submit: sendParent(({ context }): StageToParentEvent => ({
       type: 'STAGE.SUBMIT',
@@ -119,7 +126,10 @@ export const msisdnStageMachine = setup({
           attempt: context.attempt,
           session: context.session,
         }),
-        onDone: { target: 'waitingForCode', actions: 'storeToken' },
+        onDone: [
+          { guard: 'validTokenAnswer', target: 'waitingForCode', actions: 'storeToken' },
+          { target: 'tokenFailed', actions: 'storeToken' },
+        ],
         onError: { target: 'tokenFailed', actions: 'recordActorError' },
       },
     },
