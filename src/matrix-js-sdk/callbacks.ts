@@ -26,13 +26,31 @@ export function emailTokenRequester(client: MatrixClientLike, purpose: EmailToke
   return ({ email, clientSecret, attempt }) => method.call(client, email, clientSecret, attempt, nextLink);
 }
 
-/** The fallback page URL for a stage: the client's own builder when it has one. */
+/**
+ * The fallback page URL of a stage, for apps driving `InteractiveAuth` (matrix-js-sdk's API): there
+ * the app opens the page itself when `stateUpdated(stageType)` names a stage it cannot show, e.g.
+ * `window.open(fallbackUrlFor(client)(stageType, ia.getSessionId()!))`, then calls `ia.poll()` or
+ * `ia.submitAuthDict({})` once the page posted `authDone`.
+ *
+ * Uses the client's `getFallbackAuthUrl` when it has one, else builds the same URL
+ * (`<homeserver>/_matrix/client/v3/auth/<type>/fallback/web?session=<session>`) from
+ * `getHomeserverUrl()`, so a client-like object without that method works too.
+ *
+ * Not needed with the chart (`runUia`, `createUiaActor`, `createUIAuthCallback`, the React hook):
+ * its fallback stage builds this URL from the `homeserverUrl` input, which
+ * {@link chartInputFromClient} takes from `client.getHomeserverUrl()`, and exposes it as
+ * `selectExternalUrl(snapshot)` and to the `external` handler.
+ */
 export function fallbackUrlFor(client: MatrixClientLike): (stageType: string, session: string) => string {
   return (stageType, session) =>
     typeof client.getFallbackAuthUrl === 'function' ? client.getFallbackAuthUrl(stageType, session) : getFallbackUrl(client.getHomeserverUrl(), stageType, session);
 }
 
-/** The chart input a client knows: homeserver URL (fallback pages), user id (password identifier), client secret. */
+/**
+ * The chart input a client knows: the homeserver URL (`client.getHomeserverUrl()`, from which the
+ * fallback stage builds the same page URL as `client.getFallbackAuthUrl(stage, session)`), the
+ * user id (password identifier) and a client secret.
+ */
 export function chartInputFromClient(client: MatrixClientLike): UiaMachineInputFromClient {
   const userId = client.getUserId();
   return {

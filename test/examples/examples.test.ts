@@ -48,7 +48,7 @@ test('guides include the current text of every example, and every example is inc
     expect(renderGuide(text)).toBe(text);
     for (const e of includedExamples(text)) included.add(e);
   }
-  const examples = ['change-password', 'delete-devices', 'register', 'drive-by-hand', 'cross-signing', 'resume', 'handle-errors', 'inspector', 'testing-your-screens'];
+  const examples = ['change-password', 'delete-devices', 'register', 'drive-by-hand', 'cross-signing', 'resume', 'handle-errors', 'inspector', 'testing-your-screens', 'register-with-phone'];
   for (const e of examples) expect(included).toContain(`examples/${e}.ts`);
 });
 
