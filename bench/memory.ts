@@ -17,6 +17,7 @@ import { createUiaActor, runUia, type UiaActor } from '../src';
 import { sdkClient } from './run-matrix-js-sdk';
 import { PASSWORD, scenario, USER_ID } from './scenarios';
 import { createUiaEndpoint, type UiaEndpoint } from './uia-endpoint';
+import { stageMachines } from '../machines/stages';
 
 /** Sessions held open at once. */
 export const SESSIONS = 10_000;
@@ -52,7 +53,7 @@ interface Waiting {
 /** A bare matrix-uia actor, as a UI holds it: started, waiting for PASSWORD.SUBMIT. */
 function uiaActorSession(endpoint: UiaEndpoint): Promise<Waiting> {
   return new Promise((ready) => {
-    const actor: UiaActor = createUiaActor({ request: (auth) => endpoint.request(auth as Record<string, unknown> | null), userId: USER_ID });
+    const actor: UiaActor = createUiaActor({ stages: stageMachines, request: (auth) => endpoint.request(auth as Record<string, unknown> | null), userId: USER_ID });
     let done: (() => void) | null = null;
     let stage: AnyActorRef | undefined;
     actor.subscribe((snap) => {

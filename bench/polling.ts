@@ -15,6 +15,7 @@ import { EMAIL_SID, USER_ID } from './scenarios';
 import { createUiaEndpoint, type UiaEndpoint } from './uia-endpoint';
 import { delayFromSchedule, delayStats } from './poll-schedule';
 import { VirtualClock } from './virtual-clock';
+import { stageMachines } from '../machines/stages';
 
 /** The wait simulated: ten minutes. */
 export const HORIZON_MS = 10 * 60 * 1000;
@@ -39,7 +40,7 @@ function emailEndpoint(): UiaEndpoint {
 /** matrix-uia: the real chart with its default polling, on the virtual clock. */
 const playMatrixUia: Player = (endpoint, clock, onDone) => {
   const fns = { request: (auth: unknown) => endpoint.request(auth as Record<string, unknown> | null), requestEmailToken: () => endpoint.requestEmailToken() };
-  const actor = createActor(createUiaMachine(fns), {
+  const actor = createActor(createUiaMachine(fns, stageMachines), {
     input: toMachineInput({ ...fns, userId: USER_ID, inputs: { emailAddress: 'alice@example.org' } }),
     clock,
   });

@@ -5,8 +5,11 @@
  * selectors, and sends the user's events. Nothing is stored twice: busy, the open stage, its error
  * and whether the form may be submitted are all read from the snapshot.
  */
-import { createUiaActor, selectBusy, selectCanSend, selectResult, selectStage, selectStageError, type UiaActor, type UiaSnapshot } from 'matrix-uia';
+import { createUiaActor, passwordStageMachine, selectBusy, selectCanSend, selectResult, selectStage, selectStageError, type UiaActor, type UiaSnapshot } from 'matrix-uia';
 import { changePasswordCall, createMatrixClient, endpointFunctions } from 'matrix-uia/fetch';
+
+/** The stage machines this dialog runs: a module constant, so every negotiation shares one chart. */
+const PASSWORD_ONLY = { password: passwordStageMachine };
 
 /** What a password dialog shows, derived from one snapshot. */
 export interface DialogView {
@@ -36,6 +39,8 @@ export function startPasswordChange(
 ): { actor: UiaActor; submitPassword(password: string): void; cancel(): void; result(): unknown } {
   const client = createMatrixClient({ baseUrl: session.homeserverUrl, accessToken: session.accessToken });
   const actor = createUiaActor({
+    // A password dialog needs only the password stage; any other stage opens the fallback page.
+    stages: PASSWORD_ONLY,
     ...endpointFunctions(client, changePasswordCall({ newPassword })),
     userId: session.userId,
     homeserverUrl: session.homeserverUrl,

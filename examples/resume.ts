@@ -5,7 +5,7 @@
  * and serialise as "[sealed]"), so it may go to sessionStorage. Restored, it continues in the
  * same stage of the same session; an email stage goes on polling with its creds.
  */
-import { createUiaActor, type UiaActor } from 'matrix-uia';
+import { createUiaActor, stageMachines, type UiaActor } from 'matrix-uia';
 import { createMatrixClient, endpointFunctions, registerCall, type RegisterParams } from 'matrix-uia/fetch';
 
 /** Where snapshots are kept (sessionStorage in a browser). */
@@ -22,6 +22,7 @@ export function startOrResumeRegistration(homeserverUrl: string, params: Registe
   const client = createMatrixClient({ baseUrl: homeserverUrl });
   const saved = store.getItem(KEY);
   const actor = createUiaActor({
+    stages: stageMachines,
     ...endpointFunctions(client, registerCall(params)),
     homeserverUrl,
     inputs: { emailAddress: email },

@@ -35,14 +35,15 @@
  * Foreground request states carry the `busy` tag.
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import { missingRequestActor, type RequestActorInput } from '../src/actors';
-import { AbortedError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors';
+import { createRequestActor, type RequestActorInput } from '../src/actors';
+import { boundFunction } from '../src/bound-functions';
+import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors';
 import { decideNextStep, sameMembers, type NextStep } from '../src/next-step';
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/parse-auth-response';
 import { Sealed } from '../src/secret';
-import { stageKindFor } from '../src/stage-kind';
+import { stageKindFor, type StageKind } from '../src/stage-kind';
 import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
-import { stageMachines } from './stages';
+import type { StageMachines } from './stages';
 import type { StageInput } from './stages/stage.types';
 import { createInitialContext, IDLE_POLL } from './uia.context';
 import type { UiaContext, UiaEvent, UiaMachineInput, UiaOutput, UiaPollState } from './uia.types';
@@ -153,7 +154,20 @@ const FORWARDED = [
   'STAGE.RETRY',
 ] as const;
 
-/** The parent UIA chart. Use `createUiaMachine(options)` to give it a request function. */
+/**
+ * The stage actors as typed for the chart: every kind may be provided, and `createUiaMachine` /
+ * `createUiaActor` provide the app's `stages`. None is bundled with the chart itself, so an app
+ * ships only the stage machines it gives.
+ */
+type StageActors = { request: typeof boundRequestActor } & StageMachines;
+
+/** The request actor: the app's request function bound to the negotiation (`createUiaActor`). */
+const boundRequestActor = createRequestActor<unknown>(boundFunction('request'));
+
+/**
+ * The parent UIA chart. Use `createUiaMachine(functions, stages)` or `createUiaActor` to give it
+ * a request function and the stage machines to run.
+ */
 export const uiaMachine = setup({
   types: {
     input: {} as UiaMachineInput | undefined,
@@ -162,10 +176,7 @@ export const uiaMachine = setup({
     output: {} as UiaOutput,
     tags: {} as 'busy',
   },
-  actors: {
-    request: missingRequestActor,
-    ...stageMachines,
-  },
+  actors: { request: boundRequestActor } as StageActors,
   delays: {
     /** Backoff between polls: interval × factor^(unchanged polls), capped; at least any 429 wait. */
     pollDelay: ({ context }) => pollDelay(context),
@@ -210,6 +221,8 @@ export const uiaMachine = setup({
       context.poll.waitedMs !== null && context.poll.waitedMs + pollDelay(context) >= context.settings.polling.giveUpAfterMs,
     isBackground: ({ event }) => event.type === 'SUBMIT_AUTH' && event.background === true,
     isOfferedFlow: ({ context, event }) => offeredFlow(context, event) !== undefined,
+    /** Whether the chart has a machine for a stage kind: none by itself; `createUiaMachine` provides the app's answer. */
+    hasStageMachine: (_, _params: { kind: StageKind }) => false,
   },
   actions: {
     failWithConfigError: assign({ error: ({ context }) => context.settings.configError }),
@@ -290,12 +303,23 @@ export const uiaMachine = setup({
       },
     }),
     /** Opens the next stage: stops the old stage machine and spawns the new one as `stage`. */
-    openStage: enqueueActions(({ context, enqueue }) => {
+    openStage: enqueueActions(({ context, enqueue, check }) => {
       const step = nextStep(context);
       if (step.kind !== 'stage') return;
       if (stageOpen(context)) enqueue.stopChild('stage');
       const { settings } = context;
-      const kind = stageKindFor(step.stage, settings.supportedStages);
+      const native = stageKindFor(step.stage, settings.supportedStages);
+      // XState types `check` in setup's actions for inline guards only; named ones resolve at run time.
+      const has = (kind: StageKind) => check({ type: 'hasStageMachine', params: { kind } } as unknown as Parameters<typeof check>[0]);
+      // A kind the app left out of `stages` is done on the fallback page, as the spec allows; with
+      // no fallback machine either, the app cannot do this stage at all: say which machine is missing.
+      const kind = has(native) ? native : has('fallback') ? 'fallback' : null;
+      if (!kind) {
+        enqueue.assign({ stage: step.stage, stageKind: null, chosenFlow: step.flow, poll: IDLE_POLL });
+        const error = new InvalidOptionsError(`no stage machine for ${step.stage}: add ${native}StageMachine (or fallbackStageMachine) to stages`);
+        enqueue.raise({ type: 'STAGE.FAIL', error });
+        return;
+      }
       enqueue.assign({ stage: step.stage, stageKind: kind, chosenFlow: step.flow, stageError: null, poll: IDLE_POLL });
       const input: StageInput = {
         type: step.stage,

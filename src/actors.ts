@@ -6,6 +6,7 @@
  * answer, if any, is dropped by XState.
  */
 import { fromPromise, type ActorSystem } from 'xstate';
+import { InvalidOptionsError } from './errors';
 import type { RequestOutcome } from './parse-auth-response';
 import { Sealed } from './secret';
 import type {
@@ -87,11 +88,6 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
   });
 }
 
-/** Placeholder used by the bare chart: a request function must be provided. */
-export const missingRequestActor = fromPromise<RequestOutcome<unknown>, RequestActorInput>(async () => {
-  throw new Error('matrix-uia: no request function was provided (use createUiaMachine or machine.provide)');
-});
-
 /** The email token actor. */
 export function createEmailTokenActor(source: FunctionSource<RequestEmailTokenFn> | undefined) {
   return fromPromise<RequestTokenResponse, EmailTokenActorInput>(async ({ input, signal, system }) => {
@@ -112,7 +108,9 @@ export function createMsisdnTokenActor(source: FunctionSource<RequestMsisdnToken
 
 /**
  * The SMS code actor. Without an app function, a server-given `submit_url` is POSTed to with the
- * global `fetch` (the spec's shape: `{sid, client_secret, token}` answering `{success}`).
+ * global `fetch` (the spec's shape: `{sid, client_secret, token}` answering `{success}`). With
+ * neither, it fails with an `InvalidOptionsError`: no other code could fare better, so the stage
+ * ends the negotiation with it.
  */
 export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnTokenFn> | undefined) {
   return fromPromise<boolean, MsisdnCodeActorInput>(async ({ input, signal, system }) => {
@@ -123,7 +121,7 @@ export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnToken
       if (input.submitUrl) req.submitUrl = input.submitUrl;
       return fn(req);
     }
-    if (!input.submitUrl) throw new Error('matrix-uia: no submitMsisdnToken function and the server gave no submit_url');
+    if (!input.submitUrl) throw new InvalidOptionsError('m.login.msisdn: no submitMsisdnToken function and the server gave no submit_url');
     const res = await fetch(input.submitUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },

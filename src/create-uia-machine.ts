@@ -1,111 +1,109 @@
 /**
- * Binds the chart to an app: its request function and optional token functions become the
- * chart's actors, and the options become the chart's input.
+ * Binds the chart to an app: its request function, optional token functions and stage machines
+ * become the chart's actors, and the options become the chart's input.
+ *
+ * Two ways in. `createUiaMachine(fns, stages)` bakes the functions into a machine of your own
+ * (for `createActor`, tests, tools). `createUiaActor(options)` runs one chart shared by every
+ * negotiation with the same stage set and binds each negotiation's functions to its actor system
+ * (src/bound-functions.ts), which is cheaper per negotiation and bundles only the stages given.
  */
-import { createActor, type Actor, type ActorSystem, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
-import { emailStageMachine } from '../machines/stages/email.machine';
-import { msisdnStageMachine } from '../machines/stages/msisdn.machine';
-import { registrationTokenStageMachine } from '../machines/stages/registration-token.machine';
+import { createActor, type Actor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import type { StageMachineSet, StageMachines } from '../machines/stages';
 import { uiaMachine } from '../machines/uia.machine';
 import type { UiaMachineInput } from '../machines/uia.types';
-import {
-  createEmailTokenActor,
-  createMsisdnSubmitActor,
-  createMsisdnTokenActor,
-  createRequestActor,
-  createTokenCheckActor,
-  type FromSystem,
-  type FunctionSource,
-} from './actors';
+import { createEmailTokenActor, createMsisdnSubmitActor, createMsisdnTokenActor, createRequestActor, createTokenCheckActor } from './actors';
+import { bindUiaFunctions } from './bound-functions';
+import { InvalidOptionsError } from './errors';
 import type { UiaFunctions, UiaOptions } from './options';
-import { sanitizeInspectionEvent } from './sanitize';
+import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
+import type { StageKind } from './stage-kind';
 
-/** Where each of the app's functions is found: the function itself, or a lookup when the actor runs. */
-type FunctionSources = { [K in keyof Required<UiaFunctions<unknown>>]: FunctionSource<NonNullable<UiaFunctions<unknown>[K]>> | undefined };
+export { bindUiaFunctions } from './bound-functions';
+
+/** Throws unless `stages` is a record of stage machines (JavaScript callers get no type check). */
+function checkStages(stages: unknown): asserts stages is StageMachineSet {
+  if (typeof stages !== 'object' || stages === null) {
+    throw new InvalidOptionsError('stages is required: pass stageMachines for every stage type, or the stage machines your app shows');
+  }
+}
 
 /**
- * The chart with its side-effect actors built from `sources`. A missing function behaves as the
- * stage machines' own placeholders do (an error for the email and SMS token requests, "unknown"
- * for the registration token check, the server's `submit_url` for the SMS code).
+ * The chart running `stages` (and `actors` over them): a stage kind missing from `stages` is done
+ * on the fallback page when `stages.fallback` is given, and fails the negotiation otherwise.
  */
-function provideFunctions(sources: FunctionSources) {
+function withStages(stages: StageMachineSet, actors: Partial<StageMachines> & { request?: ReturnType<typeof createRequestActor<unknown>> }) {
+  checkStages(stages);
+  const kinds = new Set<string>(Object.keys(stages));
   return uiaMachine.provide({
-    actors: {
-      request: createRequestActor<unknown>(sources.request!),
-      email: emailStageMachine.provide({ actors: { requestEmailToken: createEmailTokenActor(sources.requestEmailToken) } }),
-      msisdn: msisdnStageMachine.provide({
+    actors: { ...stages, ...actors },
+    guards: { hasStageMachine: (_, params: { kind: StageKind }) => kinds.has(params.kind) },
+  });
+}
+
+/**
+ * The chart with the app's functions and stage machines provided. A missing function behaves as
+ * the stage machines' own defaults do (an error for the email and SMS token requests, "unknown"
+ * for the registration token check, the server's `submit_url` for the SMS code).
+ *
+ * @param fns - the request function and the token functions.
+ * @param stages - the stage machines to run natively, keyed by kind: {@link stageMachines} for
+ *   all, or only those your app shows (the rest are done on the homeserver's fallback page).
+ */
+export function createUiaMachine<T>(fns: UiaFunctions<T>, stages: StageMachineSet) {
+  checkStages(stages);
+  const f = fns as UiaFunctions<unknown>;
+  const { email, msisdn, registrationToken } = stages;
+  return withStages(stages, {
+    request: createRequestActor<unknown>(f.request),
+    ...(email && { email: email.provide({ actors: { requestEmailToken: createEmailTokenActor(f.requestEmailToken) } }) }),
+    ...(msisdn && {
+      msisdn: msisdn.provide({
         actors: {
-          requestMsisdnToken: createMsisdnTokenActor(sources.requestMsisdnToken),
-          submitMsisdnToken: createMsisdnSubmitActor(sources.submitMsisdnToken),
+          requestMsisdnToken: createMsisdnTokenActor(f.requestMsisdnToken),
+          submitMsisdnToken: createMsisdnSubmitActor(f.submitMsisdnToken),
         },
       }),
-      registrationToken: registrationTokenStageMachine.provide({
-        actors: { checkRegistrationToken: createTokenCheckActor(sources.checkRegistrationToken) },
-      }),
-    },
+    }),
+    ...(registrationToken && {
+      registrationToken: registrationToken.provide({ actors: { checkRegistrationToken: createTokenCheckActor(f.checkRegistrationToken) } }),
+    }),
   });
 }
 
-/** The chart with the app's functions provided. */
-export function createUiaMachine<T>(fns: UiaFunctions<T>) {
-  const f = fns as UiaFunctions<unknown>;
-  return provideFunctions({
-    request: f.request,
-    requestEmailToken: f.requestEmailToken,
-    requestMsisdnToken: f.requestMsisdnToken,
-    submitMsisdnToken: f.submitMsisdnToken,
-    checkRegistrationToken: f.checkRegistrationToken,
-  });
-}
+/** The machine type `createUiaMachine` and {@link sharedUiaMachine} return. */
+export type ProvidedUiaMachine = ReturnType<typeof withStages>;
 
-/** The machine type `createUiaMachine` returns. */
-export type ProvidedUiaMachine = ReturnType<typeof createUiaMachine>;
+/** Shared charts by stage set: apps pass one constant set, so this holds one chart or a few. */
+const sharedMachines = new WeakMap<StageMachineSet, ProvidedUiaMachine>();
 
 /**
- * The app's functions of each negotiation made by `createUiaActor`, by its actor system: every
- * actor of one negotiation (the chart, its stage, their requests) shares one system.
+ * The chart `createUiaActor` runs for a stage set: its actors call the functions bound to their
+ * actor system with {@link bindUiaFunctions}. Building a machine (`provide`) builds its whole
+ * state tree, which costs more CPU and memory than running a negotiation, so it is built once per
+ * stage set, on first use, and shared by every negotiation with that set. For hosts that create
+ * the actor themselves (`useActorRef`).
+ *
+ * @param stages - the stage machines to run natively (see {@link createUiaMachine}); pass the same
+ *   object every time (a module constant) so the chart is shared.
  */
-const functionsBySystem = new WeakMap<ActorSystem<any>, UiaFunctions<unknown>>();
-
-/** Where a bound actor finds function `key` when it runs. */
-function bound<K extends keyof UiaFunctions<unknown>>(key: K): FromSystem<NonNullable<UiaFunctions<unknown>[K]>> {
-  return { fromSystem: (system) => functionsBySystem.get(system)?.[key] as NonNullable<UiaFunctions<unknown>[K]> | undefined };
-}
-
-let sharedMachine: ProvidedUiaMachine | undefined;
-
-/**
- * The chart `createUiaActor` runs: its actors call the functions bound to their actor system
- * with {@link bindUiaFunctions}. Building a machine (`provide`) builds its whole state tree, which
- * costs more CPU and memory than running a negotiation, so it is built once, on first use, and
- * shared by every negotiation. For hosts that create the actor themselves (`useActorRef`).
- */
-export function sharedUiaMachine(): ProvidedUiaMachine {
-  sharedMachine ??= provideFunctions({
-    request: bound('request'),
-    requestEmailToken: bound('requestEmailToken'),
-    requestMsisdnToken: bound('requestMsisdnToken'),
-    submitMsisdnToken: bound('submitMsisdnToken'),
-    checkRegistrationToken: bound('checkRegistrationToken'),
-  });
-  return sharedMachine;
-}
-
-/**
- * Gives an actor of {@link sharedUiaMachine} its negotiation's functions (request, token
- * functions), before it starts. Every actor of one negotiation shares the actor system, so
- * binding the root actor binds its stages and requests too.
- */
-export function bindUiaFunctions<T>(actor: { system: ActorSystem<any> }, fns: UiaFunctions<T>): void {
-  functionsBySystem.set(actor.system, fns as UiaFunctions<unknown>);
+export function sharedUiaMachine(stages: StageMachineSet): ProvidedUiaMachine {
+  checkStages(stages);
+  let machine = sharedMachines.get(stages);
+  if (!machine) {
+    // The chart's and the stages' own actors already look the functions up in the actor system.
+    machine = withStages(stages, {});
+    sharedMachines.set(stages, machine);
+  }
+  return machine;
 }
 
 /** An actor of the UIA chart. */
 export type UiaActor = Actor<ProvidedUiaMachine>;
 
-/** Splits options into the chart's serialisable input (functions stay out of snapshots). */
-export function toMachineInput<T>(options: UiaOptions<T>): UiaMachineInput {
-  const { request, requestEmailToken, requestMsisdnToken, submitMsisdnToken, checkRegistrationToken, ...input } = options;
+/** Splits options into the chart's serialisable input (functions and stages stay out of snapshots). */
+export function toMachineInput<T>(options: UiaOptions<T> & { stages?: unknown }): UiaMachineInput {
+  const { request, requestEmailToken, requestMsisdnToken, submitMsisdnToken, checkRegistrationToken, stages, ...input } = options;
+  void stages;
   void request;
   void requestEmailToken;
   void requestMsisdnToken;
@@ -117,11 +115,21 @@ export function toMachineInput<T>(options: UiaOptions<T>): UiaMachineInput {
 /** Options of {@link createUiaActor} beyond the negotiation's own. */
 export interface CreateUiaActorExtras {
   /**
-   * An XState inspection observer (e.g. the inspector's `inspect`). Events are passed through
-   * {@link sanitizeInspectionEvent} first, so credentials never reach it.
+   * The stage machines to run natively, keyed by stage kind: {@link stageMachines} for every
+   * stage type, or only those your app shows, e.g. `{ password: passwordStageMachine }`, so the
+   * others stay out of its bundle. A stage whose kind is missing is done on the homeserver's
+   * fallback page when `fallback` is in the set (give `homeserverUrl`), and otherwise fails the
+   * negotiation with an `InvalidOptionsError` naming the machine to add. Pass a module constant:
+   * charts are shared per stage set. A snapshot must be restored with the set it was taken with.
    */
-  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
-  /** Set `false` to hand the observer raw events (tests of your own only). Default `true`. */
+  stages: StageMachineSet;
+  /**
+   * An XState inspection observer wrapped by {@link sanitizedInspector}, e.g.
+   * `sanitizedInspector(createBrowserInspector().inspect)`: credentials never reach it. A raw
+   * observer is refused (`InvalidOptionsError`) unless `sanitize` is `false`.
+   */
+  inspect?: SanitizedInspector | Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+  /** Set `false` to hand a raw observer raw events (tests of your own only). Default `true`. */
   sanitize?: boolean;
   /** A persisted snapshot (`actor.getPersistedSnapshot()`) to resume from. */
   snapshot?: Snapshot<unknown>;
@@ -131,13 +139,16 @@ export interface CreateUiaActorExtras {
  * Creates (does not start) an actor for one negotiation. Start it, then send `START`.
  */
 export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras): UiaActor {
-  const { inspect, sanitize = true, snapshot, ...rest } = options;
+  const { inspect, sanitize = true, snapshot, stages, ...rest } = options;
   let observer: ((event: InspectionEvent) => void) | undefined;
   if (inspect) {
-    const next = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
-    observer = sanitize ? (e) => next(sanitizeInspectionEvent(e)) : next;
+    // Refused rather than sanitized here: the sanitizer is then bundled only by apps that inspect.
+    if (sanitize && !isSanitizedInspector(inspect)) {
+      throw new InvalidOptionsError('inspect must be wrapped: inspect: sanitizedInspector(observer), so credentials never reach it');
+    }
+    observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
-  const actor = createActor(sharedUiaMachine(), {
+  const actor = createActor(sharedUiaMachine(stages), {
     input: toMachineInput(rest),
     ...(observer ? { inspect: observer } : {}),
     ...(snapshot ? { snapshot: snapshot as never } : {}),

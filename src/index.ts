@@ -23,6 +23,8 @@ export {
   BUSY_TAG,
 } from '../machines/stages';
 export type {
+  StageMachines,
+  StageMachineSet,
   StageInput,
   StageEvent,
   StageUserEvent,
@@ -102,7 +104,9 @@ export { generateClientSecret, isValidClientSecret } from './client-secret';
 export { getFallbackUrl } from './fallback-url';
 export { requestFingerprint, checkSessionBinding, assertSnapshotBinding, canonicalJson } from './session-binding';
 export type { BoundRequest } from './session-binding';
-export { sanitizeInspectionEvent, redactSecrets, SECRET_KEYS, REDACTED } from './sanitize';
+export { sanitizeInspectionEvent, sanitizedInspector, redactSecrets, isSecretKey, REDACTED } from './sanitize';
+export { isSanitizedInspector } from './sanitized-inspector';
+export type { SanitizedInspector } from './sanitized-inspector';
 export { Sealed } from './secret';
 export { LIMITS } from './limits';
 export { isHttpErrorLike } from './actors';

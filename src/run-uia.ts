@@ -4,11 +4,13 @@
  * The chart is driven by handlers: when the open stage waits for the user, the matching handler
  * is asked (for a password, a captcha response, ...), and its answer is sent as the stage's event.
  * Out-of-band stages (email link, fallback page, m.oauth) are polled by the chart meanwhile.
- * Without a handler for a stage that needs one, the negotiation is cancelled with a clear error
- * instead of waiting forever.
+ * Without a handler for a stage that needs one, or with an answer the stage cannot use (an empty
+ * password), the negotiation is cancelled with a clear error instead of waiting forever. After a
+ * failed answer a handler is asked again only after a pause, so it can never re-ask in a loop.
  */
 import type { AnyActorRef, Subscription } from 'xstate';
 import type { StageEvent } from '../machines/stages/stage.types';
+import { stageMachines, type StageMachineSet } from '../machines/stages';
 import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from './create-uia-machine';
 import { AbortedError, InvalidOptionsError, TimeoutError, type UiaError } from './errors';
 import type { UiaOptions } from './options';
@@ -56,7 +58,12 @@ export interface StageHandlers {
 }
 
 /** Options of {@link runUia}. */
-export interface RunUiaOptions<T> extends UiaOptions<T>, CreateUiaActorExtras {
+export interface RunUiaOptions<T> extends UiaOptions<T>, Omit<CreateUiaActorExtras, 'stages'> {
+  /**
+   * The stage machines to run natively. Default {@link stageMachines}: every stage type, each
+   * answered through `handlers`. Give a smaller set to keep the others out of your bundle.
+   */
+  stages?: StageMachineSet;
   handlers?: StageHandlers;
   /** Cancels the negotiation (rejects with `AbortedError`). */
   signal?: AbortSignal;
@@ -114,10 +121,44 @@ async function answerFor(kind: StageKind, state: string, h: StageHandlers, p: St
   }
 }
 
+/** Why a stage's guard would drop this answer, for the error that ends the negotiation. */
+function refusalReason(ev: StageEvent, state: string): string {
+  switch (ev.type) {
+    case 'PASSWORD.SUBMIT':
+      return typeof ev.password === 'string' && ev.password.length > 0 ? 'no user identifier: pass userId or answer with an identifier' : 'empty password';
+    case 'RECAPTCHA.SUBMIT':
+      return 'empty captcha response';
+    case 'TOKEN.SUBMIT':
+      return 'empty registration token';
+    case 'EMAIL.SET_ADDRESS':
+      return 'not an email address';
+    case 'MSISDN.SUBMIT_CODE':
+      return 'empty code';
+    case 'TERMS.SUBMIT':
+      return 'not every policy is accepted';
+    default:
+      return `${ev.type} is not accepted in state ${state}`;
+  }
+}
+
+/**
+ * How long to wait before asking a handler again (`attempt` > 1 means its last answer failed),
+ * or `null` to ask at once. A handler that answers at once while its answers keep failing would
+ * otherwise re-ask in a tight loop (a request function without I/O makes it a microtask loop that
+ * starves every timer). A page handler waits 1 s, 2 s, 4 s, ...; an answer handler is re-asked
+ * after one turn of the event loop (a mistyped password costs nothing), then 250 ms, 500 ms, ...
+ */
+function reaskPause(kind: StageKind, attempt: number): number | null {
+  if (attempt <= 1) return null;
+  if (kind === 'fallback' || kind === 'oauth') return Math.min(1000 * 2 ** (attempt - 2), 30_000);
+  return attempt === 2 ? 0 : Math.min(250 * 2 ** (attempt - 3), 30_000);
+}
+
 /**
  * Runs one negotiation. Resolves with the endpoint's result; rejects with a typed error
  * (`NoAuthFlowFoundError`, `EndpointError`, `NetworkError`, `RateLimitedError`, `AbortedError`,
- * `ProtocolError`, `TimeoutError`).
+ * `ProtocolError`, `TimeoutError`, or `InvalidOptionsError` when a stage cannot be completed
+ * with the handlers and options given, e.g. a password answer with no user identifier).
  */
 export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
   const { handlers = {}, signal, onSnapshot, onActor, ...rest } = options;
@@ -126,7 +167,7 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       reject(new AbortedError());
       return;
     }
-    const actor = createUiaActor<T>(rest);
+    const actor = createUiaActor<T>({ ...rest, stages: rest.stages ?? stageMachines });
     let settled = false;
     let failure: UiaError | null = null;
     let stageSub: Subscription | null = null;
@@ -167,21 +208,26 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       const ac = new AbortController();
       promptAbort = ac;
       const prompt: StagePrompt = { type, kind, params: parent.context.params[type] ?? {}, error: selectStageError(parent), attempt, signal: ac.signal };
-      // A page handler that resolves at once while the server still says "not done" would resubmit
-      // in a tight loop: after a refusal, ask it again only after a growing pause.
-      const pause = (kind === 'fallback' || kind === 'oauth') && attempt > 1 ? Math.min(1000 * 2 ** (attempt - 2), 30_000) : 0;
-      const asked = pause
-        ? new Promise<void>((resolve) => {
-            const t = setTimeout(resolve, pause);
-            ac.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
-          }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage))
-        : answerFor(kind, String(s.value), handlers, prompt, s.context, stage);
+      const pause = reaskPause(kind, attempt);
+      const asked =
+        pause === null
+          ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
+          : new Promise<void>((resolve) => {
+              const t = setTimeout(resolve, pause);
+              ac.signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+            }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
       asked.then(
         (ev) => {
           if (ac.signal.aborted || settled) return;
           if (ev === 'unhandled') {
             stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
           } else if (ev) {
+            // A stage guard drops an answer it cannot use (no identifier, an empty token) without
+            // moving, so nothing would ask again: that answer can only end the negotiation.
+            if (!(stage.getSnapshot() as { can(e: StageEvent): boolean }).can(ev)) {
+              stopWith(new InvalidOptionsError(`${type}: the answer was refused (${refusalReason(ev, String(s.value))})`));
+              return;
+            }
             stage.send(ev);
           }
         },

@@ -6,28 +6,20 @@
  * auth dict, a stage's context); sealed values print as their marker. Actor references are kept as
  * they are (the inspector needs them) and not walked into.
  */
-import type { InspectionEvent } from 'xstate';
+import type { InspectionEvent, Observer } from 'xstate';
+import { SANITIZED, type SanitizedInspector } from './sanitized-inspector';
 import { Sealed } from './secret';
 
-/** Keys whose values are credentials. Compared case-insensitively. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set(
-  [
-    'password',
-    'new_password',
-    'newPassword',
-    'token',
-    'registrationToken',
-    'response',
-    'code',
-    'access_token',
-    'accessToken',
-    'refresh_token',
-    'client_secret',
-    'clientSecret',
-    'id_access_token',
-    'login_token',
-  ].map((k) => k.toLowerCase()),
-);
+/**
+ * Whether a key names a credential: compared without case, `_` or `-`, any key ending in
+ * `password`, `token` or `secret` (password, new_password, newPassword, token,
+ * registrationToken, access_token, refresh_token, id_access_token, login_token, client_secret,
+ * clientSecret, ...), and `response` (captcha) and `code` (SMS). A pattern rather than a list, so a
+ * credential field the library has not heard of (an extension's `*_token`) is redacted too.
+ */
+export function isSecretKey(key: string): boolean {
+  return /(password|token|secret)$|^(response|code)$/.test(key.toLowerCase().replace(/[-_]/g, ''));
+}
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[redacted]';
@@ -55,7 +47,7 @@ export function redactSecrets<T>(value: T, seen: WeakMap<object, unknown> = new 
   const out: Record<string, unknown> = {};
   seen.set(value, out);
   for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEYS.has(k.toLowerCase()) && v !== null && v !== undefined && v !== '' ? REDACTED : redactSecrets(v, seen);
+    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactSecrets(v, seen);
   }
   return out as T;
 }
@@ -81,4 +73,15 @@ export function sanitizeInspectionEvent(event: InspectionEvent): InspectionEvent
     out.action = { ...action, params: redactSecrets(action.params) };
   }
   return out as unknown as InspectionEvent;
+}
+
+/**
+ * Wraps an inspection observer (a function, an `Observer`, or the Stately inspector's
+ * `inspect`) so that it only ever sees sanitized events: pass the result as
+ * `createUiaActor({ inspect })`.
+ */
+export function sanitizedInspector(observer: Observer<InspectionEvent> | ((event: InspectionEvent) => void)): SanitizedInspector {
+  const next = typeof observer === 'function' ? observer : (e: InspectionEvent) => observer.next?.(e);
+  const inspect = (e: InspectionEvent) => next(sanitizeInspectionEvent(e));
+  return Object.assign(inspect, { [SANITIZED]: true as const });
 }

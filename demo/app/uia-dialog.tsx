@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { endpointFunctions } from 'matrix-uia/fetch';
+import { stageMachines } from 'matrix-uia';
 import { useInteractiveAuth } from 'matrix-uia/react';
 import { clientFor, type Operation, type OperationRun } from './operations';
 import { StageForm } from './stage-form';
@@ -38,6 +39,7 @@ function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
 export function UiaDialog(props: UiaDialogProps) {
   const fns = useMemo(() => endpointFunctions(clientFor(props.run), props.run.call), [props.run]);
   const auth = useInteractiveAuth({
+    stages: stageMachines,
     ...fns,
     homeserverUrl: props.run.baseUrl,
     ...(props.run.userId ? { userId: props.run.userId } : {}),

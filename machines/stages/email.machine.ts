@@ -17,6 +17,7 @@
  */
 import { assign, sendParent, setup } from 'xstate';
 import { createEmailTokenActor } from '../../src/actors';
+import { boundFunction } from '../../src/bound-functions';
 import { AuthType } from '../../src/auth-type';
 import { ProtocolError, StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
@@ -54,7 +55,7 @@ export const emailStageMachine = setup({
   },
   actors: {
     // Fails with "requestEmailToken was not provided" until the app provides one.
-    requestEmailToken: createEmailTokenActor(undefined),
+    requestEmailToken: createEmailTokenActor(boundFunction('requestEmailToken')),
   },
   guards: {
     hasSid: ({ context }) => context.sid !== null,

@@ -13,8 +13,10 @@ import { fallbackStageMachine } from './fallback.machine';
 import { oauthStageMachine } from './oauth.machine';
 
 /**
- * Every stage machine keyed by its stage kind: the parent chart's stage actors (the chart spawns
- * `stageMachines[kind]` under the id `stage`), and what tools that draw the charts iterate.
+ * Every stage machine keyed by its stage kind: pass it as `stages` to support every stage type
+ * natively (`createUiaActor({ request, stages: stageMachines })`), or pick the ones your app
+ * shows (`stages: { password: passwordStageMachine }`) so the others stay out of its bundle.
+ * The chart spawns `stages[kind]` under the id `stage`; tools that draw the charts iterate it.
  */
 export const stageMachines = {
   dummy: dummyStageMachine,
@@ -27,6 +29,16 @@ export const stageMachines = {
   fallback: fallbackStageMachine,
   oauth: oauthStageMachine,
 } as const;
+
+/** The stage machines of every kind, as {@link stageMachines} holds them. */
+export type StageMachines = typeof stageMachines;
+
+/**
+ * The stage machines a negotiation runs, keyed by stage kind. A stage whose kind is missing is
+ * done on the homeserver's fallback page (which the spec offers for any stage type) when
+ * `fallback` is in the set, and fails the negotiation with an `InvalidOptionsError` otherwise.
+ */
+export type StageMachineSet = Partial<StageMachines>;
 
 export { dummyStageMachine } from './dummy.machine';
 export { passwordStageMachine } from './password.machine';

@@ -5,16 +5,19 @@
  *   init ─┬─(phone known)──▶ requestingToken ─┬─done──▶ waitingForCode
  *         └──▶ missingPhone                   └─error─▶ tokenFailed ──MSISDN.RESEND──▶ requestingToken
  *   waitingForCode ──MSISDN.SUBMIT_CODE──▶ submittingCode ─┬─accepted──▶ submitted
- *                                                          └─refused/error──▶ waitingForCode
+ *                                                          ├─refused/error──▶ waitingForCode
+ *                                                          └─cannot submit──▶ misconfigured (fails
+ *                                                            the negotiation: no code could pass)
  *   waitingForCode ──MSISDN.RESEND──▶ requestingToken (attempt + 1)
  *   submitted ──PARENT.REJECTED──▶ waitingForCode
  *
  * The code travels from the event into the submit actor's input, sealed, and is never stored.
  */
-import { assign, fromPromise, sendParent, setup } from 'xstate';
-import { createMsisdnTokenActor } from '../../src/actors';
+import { assign, sendParent, setup } from 'xstate';
+import { createMsisdnSubmitActor, createMsisdnTokenActor } from '../../src/actors';
+import { boundFunction } from '../../src/bound-functions';
 import { AuthType } from '../../src/auth-type';
-import { ProtocolError, StageError, type UiaError } from '../../src/errors';
+import { isUiaError, ProtocolError, StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
@@ -58,11 +61,10 @@ export const msisdnStageMachine = setup({
     events: {} as StageEvent,
   },
   actors: {
-    // Fails with "requestMsisdnToken was not provided" until the app provides one.
-    requestMsisdnToken: createMsisdnTokenActor(undefined),
-    submitMsisdnToken: fromPromise<boolean, MsisdnCodeActorInput>(async () => {
-      throw new Error('submitMsisdnToken was not provided');
-    }),
+    // The app's functions bound to the negotiation (createUiaActor); without a requestMsisdnToken
+    // the request fails, without a submitMsisdnToken the code goes to the server's submit_url.
+    requestMsisdnToken: createMsisdnTokenActor(boundFunction('requestMsisdnToken')),
+    submitMsisdnToken: createMsisdnSubmitActor(boundFunction('submitMsisdnToken')),
   },
   guards: {
     // The requestToken answer is untrusted: without a sid there is nothing to validate.
@@ -73,6 +75,11 @@ export const msisdnStageMachine = setup({
     hasPhone: ({ context }) => context.phoneCountry !== null && context.phoneNumber !== null,
     hasCode: ({ event }) => event.type === 'MSISDN.SUBMIT_CODE' && typeof event.code === 'string' && event.code.trim().length > 0,
     codeAccepted: ({ event }) => (event as unknown as { output: boolean }).output === true,
+    // Nowhere to send a code (no submitMsisdnToken, no submit_url): asking for another is futile.
+    cannotSubmit: ({ event }) => {
+      const e = (event as unknown as { error: unknown }).error;
+      return isUiaError(e) && e.code === 'INVALID_OPTIONS';
+    },
   },
   actions: {
     nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1, error: null }),
@@ -89,6 +96,7 @@ export const msisdnStageMachine = setup({
     ...errorActions<MsisdnStageContext>(),
     recordRefused: assign({ error: () => new StageError(AuthType.Msisdn, 'M_UNAUTHORIZED', 'The code was not accepted') }),
     recordActorError: assign({ error: ({ event }) => requestFailure((event as unknown as { error: unknown }).error, AuthType.Msisdn, 'The SMS request failed') }),
+    fail: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.FAIL', error: context.error! })),
   },
 }).createMachine({
   id: 'msisdnStage',
@@ -160,9 +168,13 @@ export const msisdnStageMachine = setup({
           { guard: 'codeAccepted', target: 'submitted', actions: 'submit' },
           { target: 'waitingForCode', actions: 'recordRefused' },
         ],
-        onError: { target: 'waitingForCode', actions: 'recordActorError' },
+        onError: [
+          { guard: 'cannotSubmit', target: 'misconfigured', actions: 'recordActorError' },
+          { target: 'waitingForCode', actions: 'recordActorError' },
+        ],
       },
     },
+    misconfigured: { entry: 'fail' },
     submitted: submittedState('waitingForCode'),
   },
 });

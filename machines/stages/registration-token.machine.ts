@@ -12,6 +12,7 @@
  */
 import { assign, sendParent, setup } from 'xstate';
 import { createTokenCheckActor } from '../../src/actors';
+import { boundFunction } from '../../src/bound-functions';
 import { StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import type { AuthDict } from '../../src/types';
@@ -45,7 +46,7 @@ export const registrationTokenStageMachine = setup({
   },
   actors: {
     // Without a checker the answer is "unknown": the server decides.
-    checkRegistrationToken: createTokenCheckActor(undefined),
+    checkRegistrationToken: createTokenCheckActor(boundFunction('checkRegistrationToken')),
   },
   guards: {
     // A restored snapshot holds only the seal's marker, never the token: it does not count.

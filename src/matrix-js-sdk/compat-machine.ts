@@ -15,6 +15,7 @@
  * late-answer dropping, cancellation) is the chart's own, unchanged.
  */
 import { fromPromise } from 'xstate';
+import { dummyStageMachine } from '../../machines/stages/dummy.machine';
 import { emailStageMachine, type EmailTokenActorInput } from '../../machines/stages/email.machine';
 import { fallbackStageMachine } from '../../machines/stages/fallback.machine';
 import { msisdnStageMachine } from '../../machines/stages/msisdn.machine';
@@ -33,7 +34,18 @@ export interface InteractiveAuthMachineFunctions<T> {
 
 /** Builds the chart `InteractiveAuth` owns. */
 export function createInteractiveAuthMachine<T>(fns: InteractiveAuthMachineFunctions<T>) {
-  return createUiaMachine<T>({ request: fns.request }).provide({
+  // Password, captcha and registration-token dicts come from the app (submitAuthDict), so those
+  // stages need no machine of their own here: the fallback stage, made passive below, holds them
+  // open until the app submits.
+  const stages = {
+    dummy: dummyStageMachine,
+    email: emailStageMachine,
+    msisdn: msisdnStageMachine,
+    oauth: oauthStageMachine,
+    terms: termsStageMachine,
+    fallback: fallbackStageMachine,
+  };
+  return createUiaMachine<T>({ request: fns.request }, stages).provide({
     actors: {
       email: emailStageMachine.provide({
         actors: {

@@ -17,7 +17,8 @@ import type { UiaEvent } from '../../machines/uia.types';
 import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
 import type { UiaError } from '../errors';
 import type { UiaFunctions, UiaOptions } from '../options';
-import { sanitizeInspectionEvent } from '../sanitize';
+import { sanitizedInspector } from '../sanitize';
+import { isSanitizedInspector } from '../sanitized-inspector';
 import {
   selectBusy,
   selectChosenFlow,
@@ -36,12 +37,18 @@ import {
 import type { StageKind } from '../stage-kind';
 import { pickPolicyTranslation, type TermsPolicy } from '../terms';
 import type { UIAFlow, UserIdentifier } from '../types';
+import type { StageMachineSet } from '../../machines/stages';
 import { openAuthWindow, type AuthWindowHandle, type OpenAuthWindowOptions } from '../browser/auth-window';
 import { connectUiaToPage } from '../browser/connect-page';
 import { loadUiaSnapshot, type UiaPersistenceOptions } from '../browser/session-persistence';
 
 /** Options of {@link useInteractiveAuth}: the negotiation's own, plus how it lives in the page. */
 export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
+  /**
+   * The stage machines to run natively (see `createUiaActor`): `stageMachines` for every stage
+   * type, or only those your screens show. Pass a module constant: the chart is shared per set.
+   */
+  stages: StageMachineSet;
   /** Send `START` on mount. Default `false`: call `start()` (e.g. from a button). */
   autoStart?: boolean;
   /**
@@ -187,8 +194,9 @@ function latestFunctions<T>(first: UiaFunctions<T>, latest: { current: UiaFuncti
 
 function inspectObserver(inspect: CreateUiaActorExtras['inspect']): ((e: InspectionEvent) => void) | undefined {
   if (!inspect) return undefined;
-  const next = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
-  return (e) => next(sanitizeInspectionEvent(e));
+  // The hook sanitizes a raw observer itself (it bundles the sanitizer anyway), and passes an
+  // already wrapped one through.
+  return isSanitizedInspector(inspect) ? inspect : sanitizedInspector(inspect);
 }
 
 /**
@@ -223,7 +231,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
 
   // The chart every negotiation shares (built once); this one's functions are bound to its actor
   // system before the actor starts (useActorRef starts it in an effect).
-  const actorRef = useActorRef(sharedUiaMachine(), {
+  const actorRef = useActorRef(sharedUiaMachine(options.stages), {
     input: setup.input,
     ...(setup.restored ? { snapshot: setup.restored as never } : {}),
     ...(setup.inspect ? { inspect: setup.inspect } : {}),

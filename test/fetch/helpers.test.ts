@@ -25,6 +25,7 @@ import {
 } from '../../src/fetch';
 import { generateCrossSigningKeys } from '../../src/cli/cross-signing-keys';
 import { startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
+import { stageMachines } from '../../machines/stages';
 
 const FAST = { intervalMs: 50, backoffFactor: 1, maxIntervalMs: 50 };
 const ALICE = { userId: '@alice:localhost', password: 'alice-pass' };
@@ -369,7 +370,7 @@ describe('resume after a restart of the client side', () => {
     const call = registerCall({ username: 'frank', password: 'frank-pass' });
     const input = { homeserverUrl: s.url, inputs: { emailAddress: 'frank@example.test' }, polling: FAST };
 
-    const before = createUiaActor({ ...endpointFunctions(client, call), ...input });
+    const before = createUiaActor({ stages: stageMachines, ...endpointFunctions(client, call), ...input });
     before.start();
     before.send({ type: 'START' });
     await waitFor(before, (snap: UiaSnapshot) => snap.matches('polling') && selectWaitingForInput(snap));
@@ -380,7 +381,7 @@ describe('resume after a restart of the client side', () => {
     expect(JSON.stringify(stored)).not.toContain('frank-pass');
 
     s.server.clickEmailLink('frank@example.test');
-    const after = createUiaActor({ ...endpointFunctions(client, call), ...input, snapshot: stored as never });
+    const after = createUiaActor({ stages: stageMachines, ...endpointFunctions(client, call), ...input, snapshot: stored as never });
     after.start();
     after.send({ type: 'POLL' });
     const done = await waitFor(after, (snap: UiaSnapshot) => snap.status === 'done', { timeout: 5000 });

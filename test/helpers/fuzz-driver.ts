@@ -20,8 +20,10 @@ import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
 import { UiaError } from '../../src/errors';
 import type { UiaOptions } from '../../src/options';
 import { selectStageSnapshot } from '../../src/selectors';
+import { sanitizedInspector } from '../../src/sanitize';
 import { stageAnswer, type Secrets, type UserAction } from './fuzz-arbitraries';
 import type { FuzzServer } from './fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 /** Parent chart states a snapshot may be observed in (`routing` is transient). */
 const DEFINED_STATES = new Set([
@@ -115,10 +117,10 @@ export class FuzzDriver<T> {
     const { server, secrets = [], checkInspection = true, ...uia } = options;
     this.server = server;
     this.secrets = secrets;
-    this.actor = createUiaActor<T>({
+    this.actor = createUiaActor<T>({ stages: stageMachines,
       ...uia,
       request: server.request,
-      ...(checkInspection ? { inspect: (e: InspectionEvent) => this.inspection.push(safeStringify(e)) } : {}),
+      ...(checkInspection ? { inspect: sanitizedInspector((e: InspectionEvent) => this.inspection.push(safeStringify(e))) } : {}),
     });
     this.actor.subscribe({ error: (e) => this.actorErrors.push(e) });
   }

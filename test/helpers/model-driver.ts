@@ -29,6 +29,7 @@ import {
   type ModelStage,
   type ModelState,
 } from './model-uia';
+import { stageMachines } from '../../machines/stages';
 
 /** The user's id, for the password stage's default identifier. */
 export const MODEL_USER_ID = '@model:example.org';
@@ -105,7 +106,7 @@ const OUTCOME: Record<string, string> = { done: 'done', failed: 'failed', cancel
 /** A real actor bound to a controllable request function, in the model's configuration. */
 export function startModelActor(): { actor: UiaActor; req: ReturnType<typeof controllableRequest> } {
   const req = controllableRequest();
-  const actor = createUiaActor({
+  const actor = createUiaActor({ stages: stageMachines,
     request: req.request,
     userId: MODEL_USER_ID,
     homeserverUrl: 'https://hs.example.org',

@@ -9,6 +9,7 @@ import type { StageInput } from '../../machines/stages/stage.types';
 import { selectStageSnapshot, type UiaSnapshot } from '../../src/selectors';
 import type { CheckRegistrationTokenFn, EmailTokenRequest, MsisdnTokenRequest, SubmitMsisdnTokenFn } from '../../src/types';
 import { controllableRequest, controllableTokenRequest } from '../helpers/controllable';
+import { stageMachines } from '../../machines/stages';
 
 /** A started parent chart with controllable request and email token functions. */
 export function startChart(input: UiaMachineInput = {}, extra: { submitMsisdnToken?: SubmitMsisdnTokenFn; checkRegistrationToken?: CheckRegistrationTokenFn } = {}) {
@@ -17,7 +18,7 @@ export function startChart(input: UiaMachineInput = {}, extra: { submitMsisdnTok
   const sms = controllableTokenRequest<MsisdnTokenRequest>();
   /** Events the chart itself received (from the app or from its stage), in order. */
   const received: { type: string; [k: string]: unknown }[] = [];
-  const machine = createUiaMachine({ request: req.request, requestEmailToken: email.fn, requestMsisdnToken: sms.fn, ...extra });
+  const machine = createUiaMachine({ request: req.request, requestEmailToken: email.fn, requestMsisdnToken: sms.fn, ...extra }, stageMachines);
   const actor = createActor(machine, {
     input,
     inspect: (e: InspectionEvent) => {

@@ -6,6 +6,7 @@
 import { createActor, SimulatedClock } from 'xstate';
 import { createUiaMachine } from '../../src/create-uia-machine';
 import { flush } from '../helpers/controllable';
+import { stageMachines } from '../../machines/stages';
 
 const EMAIL = 'm.login.email.identity';
 const challenge = { session: 'S', flows: [{ stages: [EMAIL] }], params: {} };
@@ -23,7 +24,7 @@ function pollingChart(polling: { intervalMs: number; backoffFactor: number; maxI
       return notYet();
     },
     requestEmailToken: async () => ({ sid: 'SID' }),
-  });
+  }, stageMachines);
   const actor = createActor(machine, { clock, input: { inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs', polling } });
   actor.start();
   return { actor, clock, requests };

@@ -19,11 +19,12 @@ import {
   passwordStageMachine,
   recaptchaStageMachine,
   registrationTokenStageMachine,
+  stageMachines,
   termsStageMachine,
 } from '../../machines/stages';
 import type { StageInput } from '../../machines/stages/stage.types';
 import type { UiaMachineInput } from '../../machines/uia.types';
-import { StageError } from '../../src/errors';
+import { InvalidOptionsError, StageError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
 import { leafIds, microstepLeafIds, snapshotLeafIds, transientIds, withoutParentSends } from './graph';
 import { stageInput } from './harness';
@@ -95,7 +96,9 @@ describe('parent chart', () => {
     { type: 'RESUME_POLLING' },
   ];
   test('every leaf state is reachable', () => {
-    expectAllReached(uiaMachine, [{}, { clientSecret: 'bad secret' } satisfies UiaMachineInput], events, byValueAndStage);
+    // Every stage machine available, as `stages: stageMachines` gives it.
+    const chart = uiaMachine.provide({ actors: stageMachines, guards: { hasStageMachine: () => true } });
+    expectAllReached(chart, [{}, { clientSecret: 'bad secret' } satisfies UiaMachineInput], events, byValueAndStage);
   });
   test('the leaf list is read from the chart, transient routing included', () => {
     expect(leafIds(uiaMachine)).toEqual(expect.arrayContaining(['uia.idle', 'uia.routing', 'uia.polling.waiting', 'uia.done']));
@@ -146,6 +149,7 @@ describe('stage machines', () => {
         { type: 'xstate.error.actor.requestMsisdnToken', error: new Error('x') },
         { type: 'MSISDN.SUBMIT_CODE', code: '1' },
         { type: 'xstate.done.actor.submitMsisdnToken', output: true },
+        { type: 'xstate.error.actor.submitMsisdnToken', error: new InvalidOptionsError('x') },
         { type: 'MSISDN.RESEND' },
         rejected,
       ],

@@ -7,6 +7,7 @@ import { loadUiaSnapshot, persistUiaSession } from '../../src/browser/session-pe
 import { createUiaActor } from '../../src/create-uia-machine';
 import { flush } from '../helpers/controllable';
 import { scripted, uia401 } from '../helpers/scripted-server';
+import { stageMachines } from '../../machines/stages';
 
 /** A Storage kept in a Map. */
 function memoryStorage(): Storage {
@@ -33,7 +34,7 @@ test('an entry of the former format is dropped; one saved now resumes', async ()
   expect(storage.getItem('k')).toBeNull();
 
   const s = scripted([uia401(passwordFlow), { ok: { done: true } }]);
-  const actor = createUiaActor({ request: s.request, userId: '@a:x' });
+  const actor = createUiaActor({ stages: stageMachines, request: s.request, userId: '@a:x' });
   actor.start();
   const dispose = persistUiaSession(actor, { key: 'k', storage });
   actor.send({ type: 'START' });
@@ -44,7 +45,7 @@ test('an entry of the former format is dropped; one saved now resumes', async ()
 
   const saved = loadUiaSnapshot({ key: 'k', storage });
   expect(saved).toBeDefined();
-  const resumed = createUiaActor({ request: s.request, snapshot: saved! });
+  const resumed = createUiaActor({ stages: stageMachines, request: s.request, snapshot: saved! });
   resumed.start();
   expect(resumed.getSnapshot().value).toBe('awaitingStage');
   expect(resumed.getSnapshot().context.settings.userId).toBe('@a:x');

@@ -11,6 +11,7 @@ import { selectStage, selectStageSnapshot, type UiaSnapshot } from '../../src/se
 import type { AuthDict } from '../../src/types';
 import { controllableRequest, controllableTokenRequest, flush } from '../helpers/controllable';
 import { startChart } from '../machines/harness';
+import { stageMachines } from '../../machines/stages';
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
@@ -161,7 +162,7 @@ test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, tc) => {
   const req = controllableRequest();
   const email = controllableTokenRequest();
   const sms = controllableTokenRequest();
-  const machine = createUiaMachine({ request: req.request, requestEmailToken: email.fn, requestMsisdnToken: sms.fn, submitMsisdnToken: async () => true });
+  const machine = createUiaMachine({ request: req.request, requestEmailToken: email.fn, requestMsisdnToken: sms.fn, submitMsisdnToken: async () => true }, stageMachines);
   const restored = createActor(machine, { snapshot: JSON.parse(json), input: tc.input });
   restored.start();
   const snap = restored.getSnapshot() as UiaSnapshot;
@@ -194,7 +195,7 @@ test.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, tc) => {
 /**
  * XState keeps pending `after` timers in the system snapshot, which `getPersistedSnapshot` leaves
  * out, so a bare `createActor(machine, {snapshot})` restored in `polling.waiting` waits for a POLL
- * (next test). `createUiaActor({snapshot})`, the documented way to restore, checks at once.
+ * (next test). `createUiaActor({..., snapshot})`, the documented way to restore, checks at once.
  */
 test.each(cases.filter((c) => c.polls !== null).map((c) => [c.name, c] as const))('%s: restored with createUiaActor, the stage resumes polling by itself', async (_name, tc) => {
   const c = startChart(tc.input);
@@ -204,7 +205,7 @@ test.each(cases.filter((c) => c.polls !== null).map((c) => [c.name, c] as const)
   const json = JSON.stringify(c.actor.getPersistedSnapshot());
   c.actor.stop();
   const req = controllableRequest();
-  const restored = createUiaActor({ request: req.request, ...tc.input, snapshot: JSON.parse(json) });
+  const restored = createUiaActor({ stages: stageMachines, request: req.request, ...tc.input, snapshot: JSON.parse(json) });
   restored.start();
   await jest.advanceTimersByTimeAsync(0);
   expect(req.calls).toHaveLength(1);
@@ -221,7 +222,7 @@ test('a restored polling stage polls again once the app sends POLL, with the pol
   const json = JSON.stringify(c.actor.getPersistedSnapshot());
   c.actor.stop();
   const req = controllableRequest();
-  const restored = createActor(createUiaMachine({ request: req.request }), { snapshot: JSON.parse(json), input: tc.input });
+  const restored = createActor(createUiaMachine({ request: req.request }, stageMachines), { snapshot: JSON.parse(json), input: tc.input });
   restored.start();
   restored.send({ type: 'POLL' });
   expect(req.calls).toHaveLength(1);

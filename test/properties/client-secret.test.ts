@@ -11,6 +11,7 @@ import { generateClientSecret, isValidClientSecret } from '../../src/client-secr
 import { InvalidOptionsError } from '../../src/errors';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const SPEC = /^[0-9a-zA-Z.=_-]{1,255}$/;
 
@@ -58,7 +59,7 @@ test('an app-given client_secret is validated: a bad one fails START with Invali
   await checkProperty(
     fc.property(fc.oneof(badSecretArb.map((s) => ({ s, valid: false })), fc.stringMatching(/^[0-9a-zA-Z.=_-]{1,255}$/).map((s) => ({ s, valid: true }))), ({ s, valid }) => {
       const server = createFuzzServer({ answers: [] });
-      const actor = createUiaActor({ request: server.request, clientSecret: s });
+      const actor = createUiaActor({ stages: stageMachines, request: server.request, clientSecret: s });
       actor.start();
       actor.send({ type: 'START' });
       const snap = actor.getSnapshot();

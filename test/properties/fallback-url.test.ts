@@ -13,6 +13,7 @@ import { getFallbackUrl } from '../../src/fallback-url';
 import { selectExternalUrl } from '../../src/selectors';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const oddPiece = fc.constantFrom('&', '#', '/', '?x=', '&session=evil', '%', '%2F', '..', ' ', '+', '=', 'é', '😀', '\u0000', '\\', '@', ':');
 const oddString = fc.array(fc.oneof(oddPiece, fc.string({ unit: 'grapheme', maxLength: 6 })), { minLength: 1, maxLength: 6 }).map((a) => a.join('')).filter((s) => s.length > 0);
@@ -42,7 +43,7 @@ test('the SSO stage exposes the fallback URL of its odd session, unaltered', asy
   await checkProperty(
     fc.asyncProperty(oddString, async (session) => {
       const server = createFuzzServer({ answers: [{ kind: 'http', status: 401, body: { session, flows: [{ stages: ['m.login.sso'] }], params: {} } }] });
-      const actor = createUiaActor({ request: server.request, homeserverUrl: 'https://hs.example.org' });
+      const actor = createUiaActor({ stages: stageMachines, request: server.request, homeserverUrl: 'https://hs.example.org' });
       actor.start();
       actor.send({ type: 'START' });
       await new Promise((r) => setTimeout(r, 0));
@@ -63,7 +64,7 @@ test('an m.oauth page that is not http(s) is refused with a ProtocolError', asyn
   await checkProperty(
     fc.asyncProperty(fc.oneof(fc.constantFrom('javascript:alert(1)', 'data:text/html,x', 'file:///etc/passwd', 'vbscript:x', ''), fc.string({ maxLength: 20 }).filter((s) => !/^https?:/i.test(s))), async (pageUrl) => {
       const server = createFuzzServer({ answers: [{ kind: 'http', status: 401, body: { session: 'S', flows: [{ stages: ['m.oauth'] }], params: { 'm.oauth': { url: pageUrl } } } }] });
-      const actor = createUiaActor({ request: server.request });
+      const actor = createUiaActor({ stages: stageMachines, request: server.request });
       actor.start();
       actor.send({ type: 'START' });
       await new Promise((r) => setTimeout(r, 0));

@@ -10,6 +10,7 @@ import { ProtocolError } from '../../src/errors';
 import { LIMITS } from '../../src/limits';
 import { parseAuthChallenge } from '../../src/parse-auth-response';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const flow = { stages: ['m.login.dummy'] };
 
@@ -40,7 +41,7 @@ describe.each(Object.keys(bodies) as (keyof typeof LIMITS)[])('limit %s', (name)
 
   test('one past the limit, from a server: the chart fails with that ProtocolError', async () => {
     const server = createFuzzServer({ answers: [{ kind: 'http', status: 401, body: make(limit + 1) }] });
-    const actor = createUiaActor({ request: server.request });
+    const actor = createUiaActor({ stages: stageMachines, request: server.request });
     actor.start();
     actor.send({ type: 'START' });
     await new Promise((r) => setTimeout(r, 5));

@@ -12,6 +12,7 @@ import { SessionMismatchError } from '../../src/errors';
 import { assertSnapshotBinding, canonicalJson, checkSessionBinding, requestFingerprint } from '../../src/session-binding';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 /** The same object with its keys in reverse order, at every level. */
 function reorder(v: unknown): unknown {
@@ -44,7 +45,7 @@ test('resuming a session for another request fails START with SessionMismatchErr
   const saved = await requestFingerprint({ method: 'POST', path: '/_matrix/client/v3/account/password', body: { new_password: 'a', logout_devices: false } });
   const now = await requestFingerprint({ method: 'POST', path: '/_matrix/client/v3/account/password', body: { new_password: 'a', logout_devices: true } });
   const server = createFuzzServer({ answers: [] });
-  const actor = createUiaActor({ request: server.request, sessionId: 'S1', sessionFingerprint: saved, requestFingerprint: now });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, sessionId: 'S1', sessionFingerprint: saved, requestFingerprint: now });
   actor.start();
   actor.send({ type: 'START' });
   const out = actor.getSnapshot().output;
@@ -57,7 +58,7 @@ test('resuming a session for another request fails START with SessionMismatchErr
 test('resuming for the same request goes ahead with the session, and the snapshot carries the fingerprint', async () => {
   const fp = await requestFingerprint({ method: 'POST', path: '/_matrix/client/v3/delete_devices', body: { devices: ['A', 'B'] } });
   const server = createFuzzServer({ answers: [] });
-  const actor = createUiaActor({ request: server.request, sessionId: 'S1', sessionFingerprint: fp, requestFingerprint: fp });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, sessionId: 'S1', sessionFingerprint: fp, requestFingerprint: fp });
   actor.start();
   actor.send({ type: 'START' });
   expect(actor.getSnapshot().value).toBe('requesting');

@@ -10,6 +10,7 @@ import { act, fireEvent, render, renderHook, screen, waitFor } from '@testing-li
 import { StrictMode, useState } from 'react';
 import { useInteractiveAuth, type UseInteractiveAuthOptions } from '../../src/react';
 import { scripted, uia401 } from '../helpers/scripted-server';
+import { stageMachines } from '../../machines/stages';
 
 const HS = 'http://127.0.0.1:8448';
 const passwordFlow = { session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} };
@@ -46,7 +47,7 @@ function PasswordDialog(props: { options: UseInteractiveAuthOptions<unknown> }) 
 
 test('renders the password stage; a wrong password shows the error, the right one finishes', async () => {
   const s = scripted([uia401(passwordFlow), uia401(wrongPassword), { ok: {} }]);
-  render(<PasswordDialog options={{ request: s.request, userId: '@alice:localhost', autoStart: true }} />);
+  render(<PasswordDialog options={{ stages: stageMachines, request: s.request, userId: '@alice:localhost', autoStart: true }} />);
   const button = await screen.findByRole('button', { name: 'Continue' });
   await waitFor(() => expect((button as HTMLButtonElement).disabled).toBe(false));
 
@@ -62,7 +63,7 @@ test('renders the password stage; a wrong password shows the error, the right on
 
 test('under StrictMode the double mount neither aborts the first request nor sends it twice', async () => {
   const s = scripted([uia401(passwordFlow), { ok: {} }]);
-  const { result } = renderHook(() => useInteractiveAuth({ request: s.request, userId: '@a:b', autoStart: true }), { wrapper: StrictMode });
+  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, userId: '@a:b', autoStart: true }), { wrapper: StrictMode });
   await waitFor(() => expect(result.current.stage?.kind).toBe('password'));
   expect(s.calls).toHaveLength(1);
   expect(s.calls[0]!.signal.aborted).toBe(false);
@@ -78,7 +79,7 @@ test('reports stage, params, busy and the typed result', async () => {
     await gate;
     return { user_id: '@bob:localhost' };
   });
-  const { result } = renderHook(() => useInteractiveAuth<{ user_id: string }>({ request, userId: '@bob:localhost' }));
+  const { result } = renderHook(() => useInteractiveAuth<{ user_id: string }>({ stages: stageMachines, request, userId: '@bob:localhost' }));
   expect(result.current.status).toBe('idle');
   act(() => result.current.start());
   await waitFor(() => expect(result.current.stage).toEqual({ type: 'm.login.password', kind: 'password' }));
@@ -106,7 +107,7 @@ test('terms: policies render with ticks; acceptTerms submits only once all are t
     },
   };
   const s = scripted([uia401(terms), { ok: {} }]);
-  const { result } = renderHook(() => useInteractiveAuth({ request: s.request, autoStart: true, languages: ['de'] }));
+  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, autoStart: true, languages: ['de'] }));
   await waitFor(() => expect(result.current.stage?.kind).toBe('terms'));
   expect(result.current.policies.map((p) => [p.id, p.name, p.accepted])).toEqual([
     ['privacy', 'Datenschutz', false],
@@ -135,7 +136,7 @@ test('openFallback opens the page from the click; authDone from the popup contin
   let pageDone = false;
   const s = scripted([uia401(ssoFlow), () => (pageDone ? { ok: {} } : uia401(ssoFlow))]);
   const { result } = renderHook(() =>
-    useInteractiveAuth({ request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 } }),
+    useInteractiveAuth({ stages: stageMachines, request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 } }),
   );
   await waitFor(() => expect(result.current.stage?.kind).toBe('fallback'));
   expect(result.current.externalUrl).toBe(`${HS}/_matrix/client/v3/auth/m.login.sso/fallback/web?session=S`);
@@ -166,7 +167,7 @@ test('a blocked popup is reported, and authDone is then accepted only from the h
   let done = false;
   const s = scripted([uia401(ssoFlow), () => (done ? { ok: {} } : uia401(ssoFlow))]);
   const { result } = renderHook(() =>
-    useInteractiveAuth({ request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 } }),
+    useInteractiveAuth({ stages: stageMachines, request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 } }),
   );
   await waitFor(() => expect(result.current.stage?.kind).toBe('fallback'));
   act(() => {
@@ -219,7 +220,7 @@ test('unmounting stops the actor and removes every listener and timer it added',
 
   const s = scripted([uia401(ssoFlow)]);
   const { result, unmount } = renderHook(() =>
-    useInteractiveAuth({ request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 }, persist: 'test:unmount' }),
+    useInteractiveAuth({ stages: stageMachines, request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 }, persist: 'test:unmount' }),
   );
   await waitFor(() => expect(result.current.stage?.kind).toBe('fallback'));
   act(() => {
@@ -249,6 +250,7 @@ test('a saved negotiation is restored on mount and re-checked at once; the entry
   const s = scripted([uia401(emailFlow), () => (validated ? { ok: { ok: true } } : uia401(emailFlow))]);
   const requestEmailToken = jest.fn(async () => ({ sid: 'sid-1' }));
   const options = {
+    stages: stageMachines,
     request: s.request,
     requestEmailToken,
     inputs: { emailAddress: 'alice@example.org' },
@@ -281,7 +283,7 @@ test('polling pauses while the page is hidden and checks at once when it is visi
   const emailFlow = { session: 'V', flows: [{ stages: ['m.login.email.identity'] }], params: {} };
   const s = scripted([uia401(emailFlow)]);
   const { result } = renderHook(() =>
-    useInteractiveAuth({
+    useInteractiveAuth({ stages: stageMachines,
       request: s.request,
       requestEmailToken: async () => ({ sid: 'sid-v' }),
       inputs: { emailAddress: 'a@example.org' },
@@ -309,7 +311,7 @@ test('polling pauses while the page is hidden and checks at once when it is visi
 
 test('cancel ends the negotiation with the cancelled status', async () => {
   const s = scripted([uia401(passwordFlow)]);
-  const { result } = renderHook(() => useInteractiveAuth({ request: s.request, userId: '@a:b', autoStart: true }));
+  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, userId: '@a:b', autoStart: true }));
   await waitFor(() => expect(result.current.stage?.kind).toBe('password'));
   act(() => result.current.cancel());
   expect(result.current.status).toBe('cancelled');

@@ -8,13 +8,14 @@ import { createUiaActor } from '../../src/create-uia-machine';
 import { SessionMismatchError } from '../../src/errors';
 import { assertSnapshotBinding, requestFingerprint } from '../../src/session-binding';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const path = '/_matrix/client/v3/delete_devices';
 
 test('resuming a session for a changed request body is refused before any request', async () => {
   const opened = await requestFingerprint({ method: 'POST', path, body: { devices: ['PHONE'] } });
   const server = createFuzzServer({ answers: [{ kind: 'http', status: 401, body: { session: 'S1', flows: [{ stages: ['m.login.dummy'] }], params: {} } }] });
-  const first = createUiaActor({ request: server.request, requestFingerprint: opened });
+  const first = createUiaActor({ stages: stageMachines, request: server.request, requestFingerprint: opened });
   first.start();
   first.send({ type: 'START' });
   await new Promise((r) => setTimeout(r, 5));
@@ -24,7 +25,7 @@ test('resuming a session for a changed request body is refused before any reques
   const calls = server.calls.length;
 
   const changed = await requestFingerprint({ method: 'POST', path, body: { devices: ['PHONE', 'LAPTOP'] } });
-  const resumed = createUiaActor({ request: server.request, sessionId: session!, sessionFingerprint: saved.context.settings.requestFingerprint, requestFingerprint: changed });
+  const resumed = createUiaActor({ stages: stageMachines, request: server.request, sessionId: session!, sessionFingerprint: saved.context.settings.requestFingerprint, requestFingerprint: changed });
   resumed.start();
   resumed.send({ type: 'START' });
   const out = resumed.getSnapshot().output;

@@ -5,6 +5,7 @@
  */
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 describe.each([
   ['m.login.recaptcha', { type: 'RECAPTCHA.SUBMIT', response: 'captcha-ok' }],
@@ -19,7 +20,7 @@ describe.each([
       },
     });
     const email = createFuzzSideFunction(() => ({ kind: 'ok', body: { sid: 'sid1' } }));
-    const actor = createUiaActor({ request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'victim@example.org' }, polling: { intervalMs: 60_000 } });
+    const actor = createUiaActor({ stages: stageMachines, request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'victim@example.org' }, polling: { intervalMs: 60_000 } });
     actor.start();
     actor.send({ type: 'START' });
     await new Promise((r) => setTimeout(r, 5));

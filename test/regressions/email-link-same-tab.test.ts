@@ -7,6 +7,7 @@
 import type { Snapshot } from 'xstate';
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 beforeAll(() => jest.useFakeTimers());
 afterAll(() => jest.useRealTimers());
@@ -21,7 +22,7 @@ test('a negotiation restored from a persisted snapshot after the link was clicke
     },
   });
   const email = createFuzzSideFunction(() => ({ kind: 'ok', body: { sid: 'sid1' } }));
-  const options = { request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'a@example.org' } };
+  const options = { request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'a@example.org' }, stages: stageMachines };
   const first = createUiaActor(options);
   first.start();
   first.send({ type: 'START' });

@@ -4,6 +4,7 @@
  */
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 beforeAll(() => jest.useFakeTimers());
 afterAll(() => jest.useRealTimers());
@@ -18,7 +19,7 @@ test('the chart finishes by itself once the email link is clicked, with no user 
     },
   });
   const email = createFuzzSideFunction(() => ({ kind: 'ok', body: { sid: 'sid1' } }));
-  const actor = createUiaActor({ request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'a@example.org' } });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'a@example.org' } });
   actor.start();
   actor.send({ type: 'START' });
   await jest.advanceTimersByTimeAsync(10_000);

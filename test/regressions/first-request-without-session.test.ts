@@ -5,6 +5,7 @@
  */
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 test('resuming sends the known session on the very first request and keeps it', async () => {
   const server = createFuzzServer({
@@ -14,7 +15,7 @@ test('resuming sends the known session on the very first request and keeps it', 
       return { kind: 'http', status: 401, body: { session: session ?? 'NEW', flows: [{ stages: ['m.login.dummy', 'm.login.terms'] }], completed: session ? ['m.login.dummy'] : [], params: {} } };
     },
   });
-  const actor = createUiaActor({ request: server.request, sessionId: 'S-known' });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, sessionId: 'S-known' });
   actor.start();
   actor.send({ type: 'START' });
   await new Promise((r) => setTimeout(r, 5));
@@ -28,7 +29,7 @@ test('resuming sends the known session on the very first request and keeps it', 
 
 test('with the 401 already in hand, the first submission carries its session', async () => {
   const server = createFuzzServer({ answers: [{ kind: 'ok', body: {} }] });
-  const actor = createUiaActor({ request: server.request, authData: { session: 'S-hand', flows: [{ stages: ['m.login.dummy'] }], params: {} } });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, authData: { session: 'S-hand', flows: [{ stages: ['m.login.dummy'] }], params: {} } });
   actor.start();
   actor.send({ type: 'START' });
   await new Promise((r) => setTimeout(r, 5));

@@ -5,6 +5,7 @@
  */
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const FLOW = { stages: ['m.login.password', 'm.login.email.identity'] };
 const challenge = (completed: string[]): FuzzAnswer => ({ kind: 'http', status: 401, body: { session: 'S1', flows: [FLOW], params: {}, completed } });
@@ -25,7 +26,7 @@ test('polling after a password stage never resends the password (one hash, howev
     },
   });
   const email = createFuzzSideFunction(() => ({ kind: 'ok', body: { sid: 'sid1' } }));
-  const actor = createUiaActor({ request: server.request, requestEmailToken: email.fn, userId: '@a:hs', inputs: { emailAddress: 'a@example.org' } });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, requestEmailToken: email.fn, userId: '@a:hs', inputs: { emailAddress: 'a@example.org' } });
   actor.start();
   actor.send({ type: 'START' });
   await jest.advanceTimersByTimeAsync(0);

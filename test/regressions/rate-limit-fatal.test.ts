@@ -4,6 +4,7 @@
  */
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, type FuzzAnswer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const limited: FuzzAnswer = { kind: 'http', status: 429, body: { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 1500 } };
 
@@ -14,7 +15,7 @@ test('a 429 on the first request and on a submission is waited out, then the req
   const server = createFuzzServer({
     answers: [limited, { kind: 'http', status: 401, body: { session: 'S1', flows: [{ stages: ['m.login.password'] }], params: {} } }, limited, { kind: 'ok', body: { done: true } }],
   });
-  const actor = createUiaActor({ request: server.request, userId: '@a:hs' });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs' });
   actor.start();
   actor.send({ type: 'START' });
   await jest.advanceTimersByTimeAsync(2000);

@@ -6,6 +6,7 @@
  */
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, type FuzzAnswer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 const limited: FuzzAnswer = { kind: 'http', status: 429, body: { errcode: 'M_LIMIT_EXCEEDED', retry_after_ms: 1500 } };
 const challenge: FuzzAnswer = { kind: 'http', status: 401, body: { session: 'S1', flows: [{ stages: ['m.login.password'] }], params: {} } };
@@ -15,7 +16,7 @@ afterAll(() => jest.useRealTimers());
 
 test('restored in rateLimited on the first request: the wait is scheduled again and the request retried', async () => {
   const server = createFuzzServer({ answers: [limited, challenge] });
-  const first = createUiaActor({ request: server.request, userId: '@a:hs' });
+  const first = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs' });
   first.start();
   first.send({ type: 'START' });
   await jest.advanceTimersByTimeAsync(10);
@@ -23,7 +24,7 @@ test('restored in rateLimited on the first request: the wait is scheduled again 
   const saved = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
   first.stop();
 
-  const restored = createUiaActor({ request: server.request, userId: '@a:hs', snapshot: saved });
+  const restored = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs', snapshot: saved });
   restored.start();
   await jest.advanceTimersByTimeAsync(1499);
   expect(server.calls).toHaveLength(1);
@@ -35,7 +36,7 @@ test('restored in rateLimited on the first request: the wait is scheduled again 
 
 test('restored in rateLimited on a password submission: back to the stage, nothing broken is sent', async () => {
   const server = createFuzzServer({ answers: [challenge, limited, { kind: 'ok', body: {} }] });
-  const first = createUiaActor({ request: server.request, userId: '@a:hs' });
+  const first = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs' });
   first.start();
   first.send({ type: 'START' });
   await jest.advanceTimersByTimeAsync(10);
@@ -46,7 +47,7 @@ test('restored in rateLimited on a password submission: back to the stage, nothi
   expect(json).not.toContain('hunter2-secret');
   first.stop();
 
-  const restored = createUiaActor({ request: server.request, userId: '@a:hs', snapshot: JSON.parse(json) });
+  const restored = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs', snapshot: JSON.parse(json) });
   restored.start();
   await jest.advanceTimersByTimeAsync(2000);
   expect(server.calls).toHaveLength(2);

@@ -5,6 +5,7 @@
 import { createUiaActor } from '../../src/create-uia-machine';
 import { selectExternalUrl } from '../../src/selectors';
 import { createFuzzServer } from '../helpers/fuzz-server';
+import { stageMachines } from '../../machines/stages';
 
 test('an SSO-only server opens the SSO page and finishes after it, instead of "no flow found"', async () => {
   const server = createFuzzServer({
@@ -13,7 +14,7 @@ test('an SSO-only server opens the SSO page and finishes after it, instead of "n
       { kind: 'ok', body: { deleted: true } },
     ],
   });
-  const actor = createUiaActor({ request: server.request, homeserverUrl: 'https://hs.example.org', supportedStages: ['m.login.password'] });
+  const actor = createUiaActor({ stages: stageMachines, request: server.request, homeserverUrl: 'https://hs.example.org', supportedStages: ['m.login.password'] });
   actor.start();
   actor.send({ type: 'START' });
   await new Promise((r) => setTimeout(r, 5));

@@ -3,11 +3,14 @@
  */
 import { inspect } from 'node:util';
 import type { InspectionEvent } from 'xstate';
-import { REDACTED, redactSecrets, sanitizeInspectionEvent } from '../../src/sanitize';
+import { REDACTED, redactSecrets, sanitizedInspector, sanitizeInspectionEvent } from '../../src/sanitize';
+import { isSanitizedInspector } from '../../src/sanitized-inspector';
+import { InvalidOptionsError } from '../../src/errors';
 import { Sealed, unseal } from '../../src/secret';
 import { createUiaActor } from '../../src/create-uia-machine';
 import { flush } from '../helpers/controllable';
 import { scripted, uia401 } from '../helpers/scripted-server';
+import { stageMachines } from '../../machines/stages';
 
 describe('Sealed', () => {
   const s = new Sealed({ password: 'hunter2' });
@@ -53,13 +56,13 @@ describe('sanitizeInspectionEvent', () => {
   test('a real negotiation inspected through createUiaActor never shows the password', async () => {
     const s = scripted([uia401({ session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} }), { ok: {} }]);
     const seen: string[] = [];
-    const actor = createUiaActor({
+    const actor = createUiaActor({ stages: stageMachines,
       request: s.request,
       userId: '@a:b',
-      inspect: (e) => {
+      inspect: sanitizedInspector((e) => {
         const x = e as unknown as { event?: unknown; snapshot?: { context?: unknown } };
         seen.push(JSON.stringify(x.event ?? null), JSON.stringify(x.snapshot?.context ?? null));
-      },
+      }),
     });
     actor.start();
     actor.send({ type: 'START' });
@@ -70,5 +73,22 @@ describe('sanitizeInspectionEvent', () => {
     expect(s.calls[1]!.auth).toMatchObject({ password: 'hunter2-secret' });
     expect(seen.length).toBeGreaterThan(10);
     expect(seen.join('\n')).not.toContain('hunter2-secret');
+  });
+  test('createUiaActor refuses a raw observer unless sanitize is false, and hands that one raw events', () => {
+    const request = async () => ({});
+    expect(() => createUiaActor({ stages: stageMachines, request, inspect: () => undefined })).toThrow(InvalidOptionsError);
+    const raw: unknown[] = [];
+    const actor = createUiaActor({ stages: stageMachines, request, sanitize: false, inspect: (e) => raw.push(e) });
+    actor.start();
+    actor.send({ type: 'CANCEL' });
+    expect(raw.length).toBeGreaterThan(0);
+  });
+  test('sanitizedInspector accepts an Observer object and marks its result', () => {
+    const seen: unknown[] = [];
+    const wrapped = sanitizedInspector({ next: (e) => seen.push(e) });
+    expect(isSanitizedInspector(wrapped)).toBe(true);
+    expect(isSanitizedInspector(() => undefined)).toBe(false);
+    wrapped({ type: '@xstate.event', event: { type: 'TOKEN.SUBMIT', token: 't0ken' } } as unknown as InspectionEvent);
+    expect(JSON.stringify(seen)).not.toContain('t0ken');
   });
 });
