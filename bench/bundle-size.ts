@@ -103,20 +103,60 @@ export function inputGroups(figure: BundleFigure): Map<string, number> {
 const XSTATE = ['xstate', 'xstate/*'];
 const PEERS = [...XSTATE, 'react', 'react/*', 'react-dom', '@xstate/react', 'matrix-js-sdk', 'matrix-js-sdk/*'];
 
-/** The core figures the budget is about. */
-export function coreSpecs(): BundleSpec[] {
+/** What a browser app imports from the core entry to drive the chart from its UI. */
+const CORE_API = 'createUiaActor, selectStage, selectBusy, selectCanSend, selectStageError, selectResult, selectFinalError, isUiaError';
+
+/** Module source of an app importing the core API and the given stage machines from the core entry. */
+function coreApp(stageExports: string): string {
+  return `export { ${CORE_API}${stageExports ? `, ${stageExports}` : ''} } from './src/index';`;
+}
+
+/** A core figure with its CI budget (gzipped bytes). */
+export interface BudgetedSpec extends BundleSpec {
+  budget: number;
+  /** `target`: issue 7's limit; `guard`: the achieved figure rounded up, so CI catches growth. */
+  kind: 'target' | 'guard';
+}
+
+/**
+ * The core figures the budget is about. Stage machines are the app's choice (`stages`), so the
+ * core is measured as an app pulls it in: the chart, its binding and selectors (the fixed cost),
+ * plus the stage machines the app gives; the whole entry (every export, InteractiveAuth, all
+ * stages) is guarded against growth.
+ */
+export function coreSpecs(): BudgetedSpec[] {
+  const KB = 1024;
   return [
-    { label: 'core (src/index.ts), xstate external', entry: 'src/index.ts', external: XSTATE },
-    { label: 'core (src/index.ts), with xstate', entry: 'src/index.ts' },
+    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8 * KB, kind: 'target' },
+    { label: 'core + password stage (a re-auth dialog), xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8 * KB, kind: 'target' },
+    { label: 'core + password stage (a re-auth dialog), with xstate', contents: coreApp('passwordStageMachine'), budget: 25 * KB, kind: 'target' },
+    { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
+    { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
+    { label: 'whole core entry (src/index.ts: every export), xstate external', entry: 'src/index.ts', external: XSTATE, budget: 17 * KB, kind: 'guard' },
+    { label: 'whole core entry (src/index.ts: every export), with xstate', entry: 'src/index.ts', budget: 29.5 * KB, kind: 'guard' },
   ];
+}
+
+/** The stage machines, each measured as what it adds to the fixed core (xstate external). */
+export function stageSpecs(): BundleSpec[] {
+  return ['dummy', 'password', 'email', 'msisdn', 'recaptcha', 'terms', 'registrationToken', 'fallback', 'oauth'].map((kind) => ({
+    label: `stage ${kind}`,
+    contents: coreApp(`${kind}StageMachine`),
+    external: XSTATE,
+  }));
+}
+
+/** The fixed core alone (xstate external), the base of {@link stageSpecs}. */
+export function fixedCoreSpec(): BundleSpec {
+  return { label: 'fixed core', contents: coreApp(''), external: XSTATE };
 }
 
 /** Everything in the bundle table: the core, typical imports, matrix-js-sdk, the other entries. */
 export function allSpecs(): BundleSpec[] {
   const specs: BundleSpec[] = [
     ...coreSpecs(),
-    { label: 'app importing runUia only, with xstate', contents: `export { runUia } from './src/index';` },
-    { label: 'app importing createUiaActor + selectors, with xstate', contents: `export { createUiaActor, selectStage, selectBusy, selectStageError } from './src/index';` },
+    { label: 'app importing runUia only (every stage), with xstate', contents: `export { runUia } from './src/index';` },
+    { label: 'app importing InteractiveAuth only, with xstate', contents: `export { InteractiveAuth } from './src/index';` },
     { label: 'matrix-js-sdk lib/interactive-auth.js (whole module)', entry: 'node_modules/matrix-js-sdk/lib/interactive-auth.js' },
     { label: 'matrix-js-sdk InteractiveAuth only', contents: `export { InteractiveAuth } from 'matrix-js-sdk/lib/interactive-auth.js';` },
   ];

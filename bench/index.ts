@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
-import { allSpecs, inputGroups, measureBundle } from './bundle-size';
+import { allSpecs, fixedCoreSpec, inputGroups, measureBundle, stageSpecs, type BudgetedSpec } from './bundle-size';
 import { DEFAULT_CPU, measureCpu, type CpuSettings } from './cpu';
 import type { MemoryRow } from './memory';
 import { HORIZON_MS, measurePolling } from './polling';
@@ -77,10 +77,19 @@ async function bundleSection(): Promise<void> {
       continue;
     }
     const groups = [...inputGroups(f)].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${kb(v)}`).join(', ');
-    rows.push([spec.label, kb(f.minified), kb(f.gzipped), groups]);
+    const budget = 'budget' in spec ? `${kb((spec as BudgetedSpec).budget)} (${(spec as BudgetedSpec).kind})` : '';
+    rows.push([spec.label, kb(f.minified), kb(f.gzipped), budget, groups]);
   }
   console.log('\n## Bundle size (esbuild: bundle, minify, ESM, browser, tree shaking; gzip -9)\n');
-  console.log(markdownTable(['what the app bundles', 'minified', 'gzipped', 'minified bytes by origin'], rows));
+  console.log(markdownTable(['what the app bundles', 'minified', 'gzipped', 'CI budget', 'minified bytes by origin'], rows));
+  const base = await measureBundle(fixedCoreSpec());
+  const stageRows = [];
+  for (const spec of stageSpecs()) {
+    const f = await measureBundle(spec);
+    stageRows.push([spec.label.replace('stage ', ''), kb(f.minified - base.minified), kb(f.gzipped - base.gzipped), kb(f.gzipped)]);
+  }
+  console.log(`\n### What each stage machine adds to the fixed core (${kb(base.gzipped)} gzipped, xstate external)\n`);
+  console.log(markdownTable(['stage machine', 'adds minified', 'adds gzipped', 'core + it, gzipped'], stageRows));
 }
 
 async function pollingSection(): Promise<void> {

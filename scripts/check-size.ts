@@ -1,35 +1,32 @@
 /**
- * The size budget, checked in CI (`npm run size`): builds the core entry the way a browser app's
- * bundler would (esbuild: bundle, minify, ESM, browser, tree shaking; metafile kept), gzips it,
- * and fails (exit 1) when it is over budget:
+ * The size budget, checked in CI (`npm run size`): builds what a browser app pulls in from the
+ * core entry the way its bundler would (esbuild: bundle, minify, ESM, browser, tree shaking;
+ * metafile kept), gzips it, and fails (exit 1) when a figure is over its budget.
  *
- * - core without xstate (xstate left to the app, which has it as a peer): at most 16 KB gzipped;
- * - core with xstate: at most 28 KB gzipped.
+ * Stage machines are the app's choice (`createUiaActor({ stages })`), so the core is measured as
+ * apps pull it in (bench/bundle-size.ts, `coreSpecs`):
  *
- * Issue 7 asks for 8 KB and 25 KB. Those are not met (docs/performance.md, "Open: size budget",
- * lists what makes up the core); until the lead decides, the budgets are the figures achieved
- * (15.5 KB and 27.6 KB) rounded up to the next 0.5 KB, so that CI catches any growth.
+ * - `target` budgets are issue 7's limits: the fixed core (chart, binding, selectors, errors) and
+ *   a password re-auth dialog at most 8 KB without xstate; with xstate at most 25 KB, for the
+ *   password dialog and for an app with every stage machine.
+ * - `guard` budgets hold figures the issue sets no limit for (every stage without xstate, the
+ *   whole entry with InteractiveAuth and every export) at what was achieved, rounded up, so that
+ *   CI catches growth.
  *
- * Prints both figures, and for a figure over budget the inputs taking the most bytes (from the
+ * Prints every figure, and for a figure over budget the inputs taking the most bytes (from the
  * metafile), which is where to look.
  */
 import { coreSpecs, largestInputs, measureBundle } from '../bench/bundle-size';
 import { kb as kbOf } from '../bench/table';
 
-/** Budgets in gzipped bytes, by spec label prefix. */
-const BUDGETS: { match: RegExp; limit: number }[] = [
-  { match: /xstate external/, limit: 16 * 1024 },
-  { match: /with xstate/, limit: 28 * 1024 },
-];
-
 async function main(): Promise<void> {
   let failed = false;
   for (const spec of coreSpecs()) {
     const figure = await measureBundle(spec);
-    const budget = BUDGETS.find((b) => b.match.test(spec.label));
-    if (!budget) throw new Error(`no budget for ${spec.label}`);
-    const over = figure.gzipped > budget.limit;
-    console.log(`${over ? 'FAIL' : 'ok  '} ${spec.label}: ${kbOf(figure.gzipped)} gzipped (${kbOf(figure.minified)} minified), budget ${kbOf(budget.limit)}`);
+    const over = figure.gzipped > spec.budget;
+    console.log(
+      `${over ? 'FAIL' : 'ok  '} ${spec.label}: ${kbOf(figure.gzipped)} gzipped (${kbOf(figure.minified)} minified), budget ${kbOf(spec.budget)} (${spec.kind})`,
+    );
     if (over) {
       failed = true;
       for (const { file, bytes } of largestInputs(figure, 10)) console.log(`       ${kbOf(bytes).padStart(8)} minified  ${file}`);

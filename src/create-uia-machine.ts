@@ -71,7 +71,7 @@ export function createUiaMachine<T>(fns: UiaFunctions<T>, stages: StageMachineSe
 }
 
 /** The machine type `createUiaMachine` and {@link sharedUiaMachine} return. */
-export type ProvidedUiaMachine = ReturnType<typeof withStages>;
+export type ProvidedUiaMachine = ReturnType<typeof createUiaMachine>;
 
 /** Shared charts by stage set: apps pass one constant set, so this holds one chart or a few. */
 const sharedMachines = new WeakMap<StageMachineSet, ProvidedUiaMachine>();
