@@ -130,6 +130,15 @@ function stageOpen(context: UiaContext): boolean {
   return context.stageKind !== null;
 }
 
+/**
+ * Whether a refusal is the email stage's "not validated yet": Synapse answers `threepid_creds`
+ * with 401 M_UNAUTHORIZED until the link is clicked. The email stage shows that as a state
+ * (`notValidatedYet`, its guard of the same name), so it is no error for the chart to keep.
+ */
+function emailNotValidatedYet(context: UiaContext, error: UiaError): boolean {
+  return context.stageKind === 'email' && error instanceof StageError && error.errcode === 'M_UNAUTHORIZED';
+}
+
 /** Adds the session to a dict, as every submission must carry it. */
 function withSession(auth: AuthDict | null, session: string | undefined): AuthDict | null {
   if (!session) return auth;
@@ -250,6 +259,8 @@ export const uiaMachine = setup({
       const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
       return { pendingAuth: new Sealed(withSession(auth, context.session)), retry: { ...context.retry, count: 0 }, stageError: null };
     }),
+    /** The `{session}` resubmission again, after a restore interrupted it (no credential in it). */
+    rebuildSessionSubmit: assign({ pendingAuth: ({ context }) => new Sealed(withSession({}, context.session)) }),
     prepareSessionSubmit: assign(({ context }) => ({
       pendingAuth: new Sealed(withSession({}, context.session)),
       retry: { ...context.retry, count: 0, finalSubmits: context.retry.finalSubmits + 1 },
@@ -289,7 +300,7 @@ export const uiaMachine = setup({
       },
     }),
     storeLoopError: assign({
-      error: () => new ProtocolError('the server reports every stage of the flow complete but still asks for authentication'),
+      error: () => new ProtocolError('every stage is complete but the server still asks for authentication'),
     }),
     storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
     storeCancelled: assign({ error: () => new AbortedError() }),
@@ -347,6 +358,8 @@ export const uiaMachine = setup({
       if (!stageOpen(context)) return;
       const error: UiaError = context.stageError ?? new StageError(context.stage, undefined, 'The stage is not complete yet');
       enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
+      // Kept, selectStageError would show "Unable to get validated threepid" on a normal wait.
+      if (emailNotValidatedYet(context, error)) enqueue.assign({ stageError: null });
     }),
     rejectStageNetwork: enqueueActions(({ context, enqueue, event }) => {
       const error = new NetworkError((event as { error?: unknown }).error);
@@ -410,6 +423,9 @@ export const uiaMachine = setup({
         onDone: foregroundAnswer('requesting'),
         onError: { target: 'failed', actions: 'storeNetworkError' },
       },
+      // Sent by createUiaActor to a chart restored here: the request it had in flight is not
+      // repeated as restored, and the first request carries no credential, so it is made afresh.
+      on: { RESUME: { target: 'requesting', reenter: true, actions: 'rebuildFirstRequest' } },
     },
     rateLimited: {
       tags: ['busy'],
@@ -464,6 +480,10 @@ export const uiaMachine = setup({
       on: {
         // A stage may (re)start its background check while a submission is in flight.
         'STAGE.POLL': { actions: 'setPollAuth' },
+        // Sent by createUiaActor to a chart restored here. The final `{session}` resubmission
+        // (every stage complete) carries no credential and is made afresh; a stage's submission is
+        // not repeated: its interruption reaches the stage (onError) and the user submits again.
+        RESUME: { guard: 'flowComplete', target: 'submitting', reenter: true, actions: 'rebuildSessionSubmit' },
       },
     },
     polling: {
@@ -500,6 +520,9 @@ export const uiaMachine = setup({
         },
         checking: {
           exit: 'clearPollOverride',
+          // Sent by createUiaActor to a chart restored here: check afresh with the poll dict (an
+          // app-given background dict is dropped on exit, not sent again).
+          on: { RESUME: { target: 'checking', reenter: true } },
           invoke: {
             id: 'request',
             src: 'request',

@@ -146,7 +146,10 @@ export type UiaControlEvent =
   | { type: 'PAUSE_POLLING' }
   /** Leave `polling.paused`: check at once, then poll as before. */
   | { type: 'RESUME_POLLING' }
-  /** Sent to a chart restored in `rateLimited` to schedule its retry again. */
+  /**
+   * Sent by `createUiaActor` to a restored chart: `rateLimited` waits again; `requesting`, the
+   * final `{session}` submission and `polling.checking` make their request afresh (no credential).
+   */
   | { type: 'RESUME' };
 
 /** Every event the parent chart accepts. */

@@ -62,6 +62,11 @@ function retryAfterOf(e: HttpErrorLike): number | undefined {
   return undefined;
 }
 
+/** The error of a request a restore interrupted: reported to the stage, which asks the user again. */
+export function interruptedByRestore(): Error {
+  return new Error('matrix-uia: the request was interrupted by a restore');
+}
+
 /**
  * The request actor: resolves with every HTTP answer as data (success or not) and rejects only
  * when there was no answer (network fault), which is what the chart's `onError` means.
@@ -72,7 +77,7 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
     if (!request) throw new Error('matrix-uia: no request function was provided');
     // A request restored from a persisted snapshot lost its dict (sealed values do not survive
     // serialisation): report it as interrupted rather than send a broken body.
-    if (!(input.auth instanceof Sealed)) throw new Error('matrix-uia: the request was interrupted by a restore');
+    if (!(input.auth instanceof Sealed)) throw interruptedByRestore();
     try {
       const data = await request(input.auth.unseal(), { signal, background: input.background });
       return { kind: 'success', data };

@@ -11,19 +11,27 @@ import { createActor, type Actor, type InspectionEvent, type Observer, type Snap
 import type { StageMachineSet, StageMachines } from '../machines/stages';
 import { uiaMachine } from '../machines/uia.machine';
 import type { UiaMachineInput } from '../machines/uia.types';
-import { createEmailTokenActor, createMsisdnSubmitActor, createMsisdnTokenActor, createRequestActor, createTokenCheckActor } from './actors';
+import {
+  createEmailTokenActor,
+  createMsisdnSubmitActor,
+  createMsisdnTokenActor,
+  createRequestActor,
+  createTokenCheckActor,
+  interruptedByRestore,
+} from './actors';
 import { bindUiaFunctions } from './bound-functions';
 import { InvalidOptionsError } from './errors';
 import type { UiaFunctions, UiaOptions } from './options';
 import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
 import type { StageKind } from './stage-kind';
+import type { UiaRequestFn } from './types';
 
 export { bindUiaFunctions } from './bound-functions';
 
 /** Throws unless `stages` is a record of stage machines (JavaScript callers get no type check). */
 function checkStages(stages: unknown): asserts stages is StageMachineSet {
   if (typeof stages !== 'object' || stages === null) {
-    throw new InvalidOptionsError('stages is required: pass stageMachines for every stage type, or the stage machines your app shows');
+    throw new InvalidOptionsError('stages is required: stageMachines, or the stage machines your app shows');
   }
 }
 
@@ -112,6 +120,13 @@ export function toMachineInput<T>(options: UiaOptions<T> & { stages?: unknown })
   return input;
 }
 
+/**
+ * States a restored chart is sent `RESUME` in: `rateLimited` schedules its wait again (delays are
+ * not persisted); `requesting`, `submitting` and `polling.checking` make afresh the request they
+ * had in flight when it carries no credential (see the chart).
+ */
+const RESUMED_STATES = ['rateLimited', 'requesting', 'submitting', { polling: 'checking' }] as const;
+
 /** Options of {@link createUiaActor} beyond the negotiation's own. */
 export interface CreateUiaActorExtras {
   /**
@@ -144,7 +159,7 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
   if (inspect) {
     // Refused rather than sanitized here: the sanitizer is then bundled only by apps that inspect.
     if (sanitize && !isSanitizedInspector(inspect)) {
-      throw new InvalidOptionsError('inspect must be wrapped: inspect: sanitizedInspector(observer), so credentials never reach it');
+      throw new InvalidOptionsError('inspect must be wrapped: sanitizedInspector(observer)');
     }
     observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
@@ -153,16 +168,31 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     ...(observer ? { inspect: observer } : {}),
     ...(snapshot ? { snapshot: snapshot as never } : {}),
   });
-  bindUiaFunctions(actor, rest as UiaFunctions<T>);
+  const fns = rest as UiaFunctions<T>;
+  // XState starts a restored state's request again, as the actor starts, from the snapshot's
+  // copy of its input: that would send a credential a second time. Calls made while the restored
+  // actor starts are refused (reported as interrupted, as a dict lost to JSON is); the chart is
+  // then told (RESUME) which requests may be made afresh: those without a credential.
+  let restoring = false;
+  const request: UiaRequestFn<T> = (auth, opts) =>
+    restoring ? Promise.reject(interruptedByRestore()) : fns.request(auth, opts);
+  bindUiaFunctions(actor, snapshot && typeof fns.request === 'function' ? { ...fns, request } : fns);
   if (snapshot) {
-    // XState does not persist delayed events, so a chart restored while waiting for its next poll
-    // would never poll again (the email link opened in the same tab): check at once on start.
     const start = actor.start.bind(actor);
     actor.start = () => {
-      start();
+      // Once: a second start() of a running actor must not nudge (and re-send) again.
+      actor.start = start;
+      restoring = true;
+      try {
+        start();
+      } finally {
+        restoring = false;
+      }
       const restored = actor.getSnapshot();
+      // XState does not persist delayed events, so a chart restored while waiting for its next
+      // poll would never poll again (the email link opened in the same tab): check at once.
       if (restored.matches({ polling: 'waiting' })) actor.send({ type: 'POLL' });
-      else if (restored.matches('rateLimited')) actor.send({ type: 'RESUME' });
+      else if (RESUMED_STATES.some((state) => restored.matches(state))) actor.send({ type: 'RESUME' });
       return actor;
     };
   }

@@ -66,6 +66,7 @@ export const emailStageMachine = setup({
     },
     hasAddress: ({ context }) => context.email !== null,
     validAddress: ({ event }) => event.type === 'EMAIL.SET_ADDRESS' && /^[^\s@]+@[^\s@]+$/.test(event.email.trim()),
+    // The chart's emailNotValidatedYet matches the same answer and keeps no stageError for it.
     notValidatedYet: ({ event }) =>
       event.type === 'PARENT.REJECTED' && event.error instanceof StageError && event.error.errcode === 'M_UNAUTHORIZED',
   },
