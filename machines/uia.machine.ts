@@ -507,6 +507,9 @@ export const uiaMachine = setup({
           },
           on: {
             POLL: { target: 'checking', actions: 'restartPolling' },
+            // Sent by createUiaActor to a chart restored here: XState does not persist delayed
+            // events, so the next poll was lost (the email link opened in the same tab): check now.
+            RESUME: { target: 'checking', actions: 'restartPolling' },
             PAUSE_POLLING: { target: 'paused' },
           },
         },

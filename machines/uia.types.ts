@@ -47,11 +47,17 @@ export interface UiaMachineInput {
  * object so the context stays small (see {@link UiaContext}).
  */
 export interface UiaSettings {
+  /** Email, phone and registration values from the input; `{}` when none were given. */
   inputs: UiaInputs;
+  /** Stage types completed natively; `undefined` means all of them. */
   supportedStages: string[] | undefined;
+  /** Full Matrix user id for the default password identifier, if given. */
   userId: string | undefined;
+  /** Homeserver base URL for fallback page URLs, if given. */
   homeserverUrl: string | undefined;
+  /** Poll timing with every default filled in (see `DEFAULT_POLLING`). */
   polling: Required<PollingOptions>;
+  /** 429 handling with every default filled in (see `DEFAULT_RATE_LIMIT`). */
   rateLimit: Required<RateLimitOptions>;
   /** Set when the input itself is unusable; START then fails with it. */
   configError: UiaError | null;
@@ -104,11 +110,16 @@ export interface UiaRetryState {
  * up to about 19 keys, so settings and bookkeeping live in nested objects.
  */
 export interface UiaContext {
+  /** Fixed settings derived from the input; read-only for the chart. */
   settings: UiaSettings;
 
+  /** UIA session id from the last 401; `undefined` before the server assigns one. */
   session: string | undefined;
+  /** Flows offered by the last 401; `[]` before the first answer. */
   flows: UIAFlow[];
+  /** Per-stage params from the last 401, keyed by stage type. */
   params: Record<string, Record<string, unknown>>;
+  /** Stage types the server reports completed in this session. */
   completed: string[];
   /** The flow being followed. */
   chosenFlow: UIAFlow | null;
@@ -116,47 +127,52 @@ export interface UiaContext {
   preferredFlow: UIAFlow | null;
   /** The stage open now (its machine runs as child `stage`). */
   stage: string | null;
+  /** Which stage machine serves the open stage; `null` when no stage is open. */
   stageKind: StageKind | null;
   /** The server's complaint about the last attempt at the open stage. */
   stageError: UiaError | null;
   /** The email stage's sid and `send_attempt`, kept across stage changes and resumes. */
-  email: { sid: string | undefined; attempt: number };
+  email: { /** Email validation sid, once `requestToken` answered. */ sid: string | undefined; /** Email `send_attempt` count so far; 0 before any email. */ attempt: number };
 
   /** Auth dict of the foreground request in flight or waiting out a 429. Sealed; cleared when settled. */
   pendingAuth: Sealed<AuthDict | null> | null;
+  /** 429-wait and `{session}`-resubmit bookkeeping. */
   retry: UiaRetryState;
+  /** Background poll bookkeeping of an out-of-band stage. */
   poll: UiaPollState;
 
   /** The endpoint's success body, sealed (a registration result holds an access token). */
   result: Sealed<unknown> | null;
+  /** Why the negotiation failed or was cancelled; `null` while it runs or after success. */
   error: UiaError | null;
 }
 
 /** Events the app (or a UI) sends to the parent chart. */
 export type UiaControlEvent =
-  | { type: 'START' }
-  | { type: 'CANCEL' }
+  | { /** Begin: make the first request (or apply `authData`). */ type: 'START' }
+  | { /** Stop; the request in flight is aborted and the chart ends in `cancelled`. */ type: 'CANCEL' }
   /** Check an out-of-band stage now (user came back, or clicked "I've done it"). */
-  | { type: 'POLL' }
+  | { /** Check the open out-of-band stage now. */ type: 'POLL' }
   /** Follow this flow instead (must be one the server offered). */
-  | { type: 'CHOOSE_FLOW'; stages: string[] }
+  | { /** Switch to another offered flow. */ type: 'CHOOSE_FLOW'; /** The stage list of the flow to follow, exactly as the server offered it. */ stages: string[] }
   /** Send a hand-made auth dict (the session is added). `background`: no busy state, failures ignored. */
-  | { type: 'SUBMIT_AUTH'; auth: AuthDict; background?: boolean }
+  | { /** Send a hand-made auth dict. */ type: 'SUBMIT_AUTH'; /** The dict to send; the session is added. */ auth: AuthDict; /** True: no `busy` tag and a failure is ignored. Default false. */ background?: boolean }
   /** Stop the background poll timer (page hidden); only `polling.waiting` takes it. */
-  | { type: 'PAUSE_POLLING' }
+  | { /** Park background polls. */ type: 'PAUSE_POLLING' }
   /** Leave `polling.paused`: check at once, then poll as before. */
-  | { type: 'RESUME_POLLING' }
+  | { /** Resume background polls, checking at once. */ type: 'RESUME_POLLING' }
   /**
-   * Sent by `createUiaActor` to a restored chart: `rateLimited` waits again; `requesting`, the
-   * final `{session}` submission and `polling.checking` make their request afresh (no credential).
+   * Sent by `createUiaActor` to a restored chart: `rateLimited` waits again, `polling.waiting`
+   * checks at once; `requesting`, the final `{session}` submission and `polling.checking` make
+   * their request afresh (no credential). Other states ignore it.
    */
-  | { type: 'RESUME' };
+  | { /** Re-arm a restored chart's wait or request. */ type: 'RESUME' };
 
 /** Every event the parent chart accepts. */
 export type UiaEvent = UiaControlEvent | StageToParentEvent | StageUserEvent;
 
 /** What a finished negotiation produced. */
 export type UiaOutput =
-  | { status: 'done'; result: Sealed<unknown> }
-  | { status: 'failed'; error: UiaError }
-  | { status: 'cancelled'; error: UiaError };
+  | { /** The endpoint succeeded. */ status: 'done'; /** The endpoint's success body, sealed (may hold an access token). */ result: Sealed<unknown> }
+  | { /** The negotiation could not complete. */ status: 'failed'; /** Why it failed. */ error: UiaError }
+  | { /** The app cancelled the negotiation. */ status: 'cancelled'; /** The cancellation error (`AbortedError`). */ error: UiaError };

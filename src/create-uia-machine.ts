@@ -120,13 +120,6 @@ export function toMachineInput<T>(options: UiaOptions<T> & { stages?: unknown })
   return input;
 }
 
-/**
- * States a restored chart is sent `RESUME` in: `rateLimited` schedules its wait again (delays are
- * not persisted); `requesting`, `submitting` and `polling.checking` make afresh the request they
- * had in flight when it carries no credential (see the chart).
- */
-const RESUMED_STATES = ['rateLimited', 'requesting', 'submitting', { polling: 'checking' }] as const;
-
 /** Options of {@link createUiaActor} beyond the negotiation's own. */
 export interface CreateUiaActorExtras {
   /**
@@ -188,11 +181,10 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
       } finally {
         restoring = false;
       }
-      const restored = actor.getSnapshot();
-      // XState does not persist delayed events, so a chart restored while waiting for its next
-      // poll would never poll again (the email link opened in the same tab): check at once.
-      if (restored.matches({ polling: 'waiting' })) actor.send({ type: 'POLL' });
-      else if (RESUMED_STATES.some((state) => restored.matches(state))) actor.send({ type: 'RESUME' });
+      // The chart knows what a restored state must redo: a lost timer (`rateLimited`,
+      // `polling.waiting`), a request without a credential (`requesting`, the final `{session}`
+      // submission, `polling.checking`); every other state ignores RESUME.
+      if (actor.getSnapshot().status === 'active') actor.send({ type: 'RESUME' });
       return actor;
     };
   }

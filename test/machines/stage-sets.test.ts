@@ -8,10 +8,9 @@ import { createUiaActor, createUiaMachine, sharedUiaMachine } from '../../src/cr
 import { InvalidOptionsError } from '../../src/errors';
 import { selectExternalUrl, selectFinalError } from '../../src/selectors';
 import { dummyStageMachine, fallbackStageMachine, passwordStageMachine, stageMachines } from '../../machines/stages';
-import { createActor } from 'xstate';
+import { createActor, waitFor } from 'xstate';
 import { createFuzzServer } from '../helpers/fuzz-server';
 
-const tick = () => new Promise((r) => setTimeout(r, 5));
 const HS = 'https://hs.example.org';
 const PASSWORD_ONLY = { password: passwordStageMachine };
 const PASSWORD_AND_PAGES = { password: passwordStageMachine, fallback: fallbackStageMachine };
@@ -36,10 +35,10 @@ test('a password-only set completes a password stage with its own machine', asyn
   const actor = createUiaActor({ stages: PASSWORD_ONLY, request: server.request, userId: '@a:hs' });
   actor.start();
   actor.send({ type: 'START' });
-  await tick();
+  await waitFor(actor, (s) => s.matches('awaitingStage'));
   expect(actor.getSnapshot().context.stageKind).toBe('password');
   actor.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
-  await tick();
+  await waitFor(actor, (s) => s.status === 'done');
   expect(actor.getSnapshot().output?.status).toBe('done');
   actor.stop();
 });
@@ -49,10 +48,8 @@ test('without the machine for a stage and without the fallback machine, the nego
   const actor = createUiaActor({ stages: PASSWORD_ONLY, request: server.request, userId: '@a:hs' });
   actor.start();
   actor.send({ type: 'START' });
-  await tick();
-  const snap = actor.getSnapshot();
+  const snap = await waitFor(actor, (s) => s.status === 'done');
   actor.stop();
-  expect(snap.status).toBe('done');
   const error = selectFinalError(snap);
   expect(error).toBeInstanceOf(InvalidOptionsError);
   expect(error?.message).toBe('no stage machine for m.login.dummy: add dummyStageMachine (or fallbackStageMachine) to stages');
@@ -65,16 +62,14 @@ test('with the fallback machine in the set, a stage without its own machine open
   const actor = createUiaActor({ stages: PASSWORD_AND_PAGES, request: server.request, userId: '@a:hs', homeserverUrl: HS });
   actor.start();
   actor.send({ type: 'START' });
-  await tick();
-  const snap = actor.getSnapshot();
+  const snap = await waitFor(actor, (s) => s.matches('polling') || s.matches('awaitingStage'));
   expect(snap.context.stageKind).toBe('fallback');
   expect(selectExternalUrl(snap)).toBe(`${HS}/_matrix/client/v3/auth/m.login.recaptcha/fallback/web?session=S1`);
   actor.send({ type: 'FALLBACK.DONE' });
-  await tick();
   // The next stage has its own machine in the set.
-  expect(actor.getSnapshot().context.stageKind).toBe('password');
+  await waitFor(actor, (s) => s.context.stageKind === 'password' && s.matches('awaitingStage'));
   actor.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
-  await tick();
+  await waitFor(actor, (s) => s.status === 'done');
   expect(actor.getSnapshot().output?.status).toBe('done');
   actor.stop();
 });
@@ -86,9 +81,9 @@ test('createUiaMachine takes the same sets', async () => {
   });
   actor.start();
   actor.send({ type: 'START' });
-  await tick();
   // The dummy stage submitted itself; the password stage is open.
-  expect(actor.getSnapshot().context.stageKind).toBe('password');
+  await waitFor(actor, (s) => s.context.stageKind === 'password');
+  expect(actor.getSnapshot().matches('awaitingStage')).toBe(true);
   actor.stop();
 });
 
