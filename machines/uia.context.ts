@@ -9,9 +9,25 @@ import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
 
 /** Default background poll timing. */
-export const DEFAULT_POLLING = { intervalMs: 2000, backoffFactor: 1.5, maxIntervalMs: 15000, giveUpAfterMs: 30 * 60 * 1000 } as const;
+export const DEFAULT_POLLING = {
+  /** First delay between polls, in ms. */
+  intervalMs: 2000,
+  /** Delay multiplier per unchanged answer. */
+  backoffFactor: 1.5,
+  /** Longest delay between polls, in ms. */
+  maxIntervalMs: 15000,
+  /** Give up polling after 30 minutes (value in ms). */
+  giveUpAfterMs: 30 * 60 * 1000,
+} as const;
 /** Default 429 handling. */
-export const DEFAULT_RATE_LIMIT = { maxWaitMs: 30000, defaultWaitMs: 2000, maxRetries: 5 } as const;
+export const DEFAULT_RATE_LIMIT = {
+  /** Cap on one wait, in ms. */
+  maxWaitMs: 30000,
+  /** Wait when the server gives no `retry_after_ms`, in ms. */
+  defaultWaitMs: 2000,
+  /** Retries of one request before failing. */
+  maxRetries: 5,
+} as const;
 
 /** Poll bookkeeping of a stage that has not started background checks. Shared: never mutated. */
 export const IDLE_POLL: UiaPollState = { auth: null, override: null, count: 0, penaltyMs: 0, waitedMs: null, stopped: false };

@@ -132,7 +132,12 @@ export interface UiaContext {
   /** The server's complaint about the last attempt at the open stage. */
   stageError: UiaError | null;
   /** The email stage's sid and `send_attempt`, kept across stage changes and resumes. */
-  email: { /** Email validation sid, once `requestToken` answered. */ sid: string | undefined; /** Email `send_attempt` count so far; 0 before any email. */ attempt: number };
+  email: {
+    /** Email validation sid, once `requestToken` answered. */
+    sid: string | undefined;
+    /** Email `send_attempt` count so far; 0 before any email. */
+    attempt: number;
+  };
 
   /** Auth dict of the foreground request in flight or waiting out a 429. Sealed; cleared when settled. */
   pendingAuth: Sealed<AuthDict | null> | null;
@@ -149,30 +154,75 @@ export interface UiaContext {
 
 /** Events the app (or a UI) sends to the parent chart. */
 export type UiaControlEvent =
-  | { /** Begin: make the first request (or apply `authData`). */ type: 'START' }
-  | { /** Stop; the request in flight is aborted and the chart ends in `cancelled`. */ type: 'CANCEL' }
+  | {
+      /** Begin: make the first request (or apply `authData`). */
+      type: 'START';
+    }
+  | {
+      /** Stop; the request in flight is aborted and the chart ends in `cancelled`. */
+      type: 'CANCEL';
+    }
   /** Check an out-of-band stage now (user came back, or clicked "I've done it"). */
-  | { /** Check the open out-of-band stage now. */ type: 'POLL' }
+  | {
+      /** Check the open out-of-band stage now. */
+      type: 'POLL';
+    }
   /** Follow this flow instead (must be one the server offered). */
-  | { /** Switch to another offered flow. */ type: 'CHOOSE_FLOW'; /** The stage list of the flow to follow, exactly as the server offered it. */ stages: string[] }
+  | {
+      /** Switch to another offered flow. */
+      type: 'CHOOSE_FLOW';
+      /** The stage list of the flow to follow, exactly as the server offered it. */
+      stages: string[];
+    }
   /** Send a hand-made auth dict (the session is added). `background`: no busy state, failures ignored. */
-  | { /** Send a hand-made auth dict. */ type: 'SUBMIT_AUTH'; /** The dict to send; the session is added. */ auth: AuthDict; /** True: no `busy` tag and a failure is ignored. Default false. */ background?: boolean }
+  | {
+      /** Send a hand-made auth dict. */
+      type: 'SUBMIT_AUTH';
+      /** The dict to send; the session is added. */
+      auth: AuthDict;
+      /** True: no `busy` tag and a failure is ignored. Default false. */
+      background?: boolean;
+    }
   /** Stop the background poll timer (page hidden); only `polling.waiting` takes it. */
-  | { /** Park background polls. */ type: 'PAUSE_POLLING' }
+  | {
+      /** Park background polls. */
+      type: 'PAUSE_POLLING';
+    }
   /** Leave `polling.paused`: check at once, then poll as before. */
-  | { /** Resume background polls, checking at once. */ type: 'RESUME_POLLING' }
+  | {
+      /** Resume background polls, checking at once. */
+      type: 'RESUME_POLLING';
+    }
   /**
    * Sent by `createUiaActor` to a restored chart: `rateLimited` waits again, `polling.waiting`
    * checks at once; `requesting`, the final `{session}` submission and `polling.checking` make
    * their request afresh (no credential). Other states ignore it.
    */
-  | { /** Re-arm a restored chart's wait or request. */ type: 'RESUME' };
+  | {
+      /** Re-arm a restored chart's wait or request. */
+      type: 'RESUME';
+    };
 
 /** Every event the parent chart accepts. */
 export type UiaEvent = UiaControlEvent | StageToParentEvent | StageUserEvent;
 
 /** What a finished negotiation produced. */
 export type UiaOutput =
-  | { /** The endpoint succeeded. */ status: 'done'; /** The endpoint's success body, sealed (may hold an access token). */ result: Sealed<unknown> }
-  | { /** The negotiation could not complete. */ status: 'failed'; /** Why it failed. */ error: UiaError }
-  | { /** The app cancelled the negotiation. */ status: 'cancelled'; /** The cancellation error (`AbortedError`). */ error: UiaError };
+  | {
+      /** The endpoint succeeded. */
+      status: 'done';
+      /** The endpoint's success body, sealed (may hold an access token). */
+      result: Sealed<unknown>;
+    }
+  | {
+      /** The negotiation could not complete. */
+      status: 'failed';
+      /** Why it failed (e.g. `NoAuthFlowFoundError`, `EndpointError`). */
+      error: UiaError;
+    }
+  | {
+      /** The app cancelled the negotiation. */
+      status: 'cancelled';
+      /** The cancellation error (`AbortedError`). */
+      error: UiaError;
+    };

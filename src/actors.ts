@@ -40,14 +40,19 @@ function resolveFn<F>(source: FunctionSource<F> | undefined, system: ActorSystem
 
 /** Input of the request actor: the auth dict (sealed; `null` for a first request without session). */
 export interface RequestActorInput {
+  /** Auth dict to send (session already added), sealed; `null` on the first request. */
   auth: Sealed<AuthDict | null>;
+  /** True for background polls (no spinner). */
   background: boolean;
 }
 
 /** An error with the shape of matrix-js-sdk's `MatrixError` (and this package's `MatrixHttpError`). */
 export interface HttpErrorLike {
+  /** HTTP status of the non-2xx answer. */
   httpStatus: number;
+  /** Parsed JSON body of the answer, if any. */
   data?: unknown;
+  /** Wait the server asked for (body `retry_after_ms` or Retry-After header), in ms. */
   retryAfterMs?: number;
 }
 

@@ -13,6 +13,7 @@ import type { UIAFlow, UiaInputs } from './types';
 
 /** What flow acceptability depends on. */
 export interface FlowChoiceInputs {
+  /** Values from the app; an email or phone makes those flows acceptable. */
   inputs?: UiaInputs;
   /** An email sid already obtained (resume): counts as having an email. */
   emailSid?: string;

@@ -24,6 +24,7 @@ export type UiaErrorCode =
 export class UiaError extends Error {
   /** Which kind of failure this is. */
   readonly code: UiaErrorCode;
+  /** Builds an error of kind `code`; `options.cause` keeps the underlying error. */
   constructor(code: UiaErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
@@ -37,7 +38,9 @@ export class UiaError extends Error {
  * Same name, message and fields as matrix-js-sdk's `NoAuthFlowFoundError`.
  */
 export class NoAuthFlowFoundError extends UiaError {
+  /** Always `'NoAuthFlowFoundError'`, as matrix-js-sdk names it. */
   override name = 'NoAuthFlowFoundError';
+  /** Builds the error from the offered flows and the stages the inputs require. */
   constructor(
     message: string,
     /** Stages the inputs require a flow to contain (email and/or msisdn). */
@@ -54,7 +57,9 @@ export class NoAuthFlowFoundError extends UiaError {
  * the user may try again. Shown on the stage, never a final error by itself.
  */
 export class StageError extends UiaError {
+  /** Always `'StageError'`, stable across bundles and minification. */
   override name = 'StageError';
+  /** Builds the error from the server's 401 body for `stage`. */
   constructor(
     /** The stage that was attempted. */
     public readonly stage: string | null,
@@ -69,10 +74,13 @@ export class StageError extends UiaError {
 
 /** The endpoint answered with something other than success or a UIA challenge. */
 export class EndpointError extends UiaError {
+  /** Always `'EndpointError'`, stable across bundles and minification. */
   override name = 'EndpointError';
   /** The server's `errcode`, if the body was a Matrix error. */
   readonly errcode: string | undefined;
+  /** Builds the error from a non-2xx answer's status and parsed body. */
   constructor(
+    /** The HTTP status of the answer, e.g. 403 or 500. */
     public readonly httpStatus: number,
     /** The parsed body (or `undefined` when it was not JSON). */
     public readonly data: unknown,
@@ -87,7 +95,9 @@ export class EndpointError extends UiaError {
 
 /** The request never got an HTTP answer (DNS, connection, CORS, TLS, a thrown request function). */
 export class NetworkError extends UiaError {
+  /** Always `'NetworkError'`, stable across bundles and minification. */
   override name = 'NetworkError';
+  /** Wraps the fault that prevented an HTTP answer, kept as `cause`. */
   constructor(cause: unknown) {
     super('NETWORK', `Network error: ${describe(cause)}`, { cause });
   }
@@ -95,7 +105,9 @@ export class NetworkError extends UiaError {
 
 /** The server kept answering 429 after every allowed retry. */
 export class RateLimitedError extends UiaError {
+  /** Always `'RateLimitedError'`, stable across bundles and minification. */
   override name = 'RateLimitedError';
+  /** Builds the error after the last refused retry. */
   constructor(
     /** The last wait the server asked for, in ms. */
     public readonly retryAfterMs: number,
@@ -108,7 +120,9 @@ export class RateLimitedError extends UiaError {
 
 /** The negotiation was cancelled by the app or the user. */
 export class AbortedError extends UiaError {
+  /** Always `'AbortedError'`, stable across bundles and minification. */
   override name = 'AbortedError';
+  /** Builds the error; `message` defaults to a generic cancellation text. */
   constructor(message = 'User-interactive authentication was cancelled') {
     super('ABORTED', message);
   }
@@ -116,7 +130,9 @@ export class AbortedError extends UiaError {
 
 /** The server broke the UIA protocol (malformed 401 body, impossible state, oversize data). */
 export class ProtocolError extends UiaError {
+  /** Always `'ProtocolError'`, stable across bundles and minification. */
   override name = 'ProtocolError';
+  /** Builds the error; `message` says what the server got wrong (prefixed for display). */
   constructor(message: string) {
     super('PROTOCOL', `Homeserver protocol error: ${message}`);
   }
@@ -124,7 +140,9 @@ export class ProtocolError extends UiaError {
 
 /** A resumed session was used for a different request than the one it was opened for. */
 export class SessionMismatchError extends UiaError {
+  /** Always `'SessionMismatchError'`, stable across bundles and minification. */
   override name = 'SessionMismatchError';
+  /** Builds the error; `message` defaults to a generic mismatch text. */
   constructor(message = 'This UIA session belongs to a different request') {
     super('SESSION_MISMATCH', message);
   }
@@ -132,7 +150,9 @@ export class SessionMismatchError extends UiaError {
 
 /** The options given to the chart cannot work (an invalid client secret, an empty session id). */
 export class InvalidOptionsError extends UiaError {
+  /** Always `'InvalidOptionsError'`, stable across bundles and minification. */
   override name = 'InvalidOptionsError';
+  /** Builds the error; `message` names the unusable option. */
   constructor(message: string) {
     super('INVALID_OPTIONS', message);
   }
@@ -140,7 +160,9 @@ export class InvalidOptionsError extends UiaError {
 
 /** An out-of-band stage was not completed within the polling give-up time. */
 export class TimeoutError extends UiaError {
+  /** Always `'TimeoutError'`, stable across bundles and minification. */
   override name = 'TimeoutError';
+  /** Builds the error; `message` defaults to a generic give-up text. */
   constructor(message = 'Gave up waiting for the stage to be completed elsewhere') {
     super('TIMEOUT', message);
   }

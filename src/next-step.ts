@@ -7,7 +7,9 @@ import type { UIAFlow } from './types';
 
 /** Everything {@link decideNextStep} reads. */
 export interface NextStepInputs extends FlowChoiceInputs {
+  /** Flows offered by the last 401. */
   flows: readonly UIAFlow[];
+  /** Stage types the server reports completed. */
   completed: readonly string[];
   /** The flow the app picked, or the one followed so far. */
   preferredFlow: UIAFlow | null;
@@ -17,11 +19,30 @@ export interface NextStepInputs extends FlowChoiceInputs {
 
 /** The decision. */
 export type NextStep =
-  | { kind: 'noFlow'; error: NoAuthFlowFoundError }
+  | {
+      /** No offered flow is acceptable. */
+      kind: 'noFlow';
+      /** The error to fail with, listing the offered flows. */
+      error: NoAuthFlowFoundError;
+    }
   /** Every stage of the flow is complete, yet the server still answered 401: ask again with the session. */
-  | { kind: 'flowComplete'; flow: UIAFlow }
+  | {
+      /** Every stage is done; resubmit `{session}`. */
+      kind: 'flowComplete';
+      /** The completed flow. */
+      flow: UIAFlow;
+    }
   /** Open `stage` (`same`: it is the stage already open, which the server refused or has not seen done). */
-  | { kind: 'stage'; flow: UIAFlow; stage: string; same: boolean };
+  | {
+      /** Open a stage. */
+      kind: 'stage';
+      /** The flow being followed. */
+      flow: UIAFlow;
+      /** The stage type to open. */
+      stage: string;
+      /** True when it is the stage already open. */
+      same: boolean;
+    };
 
 /** Decides the next step. Never mutates its inputs. */
 export function decideNextStep(i: NextStepInputs): NextStep {

@@ -11,15 +11,49 @@ import type { AuthChallenge, UIAFlow } from './types';
 
 /** What one request to the endpoint being authorised came back with. */
 export type RequestOutcome<T = unknown> =
-  | { kind: 'success'; data: T }
-  | { kind: 'http'; status: number; data: unknown; retryAfterMs?: number };
+  | {
+      /** The endpoint answered 2xx. */
+      kind: 'success';
+      /** Its parsed body. */
+      data: T;
+    }
+  | {
+      /** The endpoint answered non-2xx. */
+      kind: 'http';
+      /** HTTP status code. */
+      status: number;
+      /** Parsed JSON body, or `undefined` if none. */
+      data: unknown;
+      /** Retry-After header value, in ms. */
+      retryAfterMs?: number;
+    };
 
 /** The meaning of a {@link RequestOutcome}, as the chart routes it. */
 export type ResponseClass<T = unknown> =
-  | { kind: 'success'; data: T }
-  | { kind: 'challenge'; challenge: AuthChallenge }
-  | { kind: 'rateLimited'; retryAfterMs: number | undefined }
-  | { kind: 'error'; error: EndpointError | ProtocolError };
+  | {
+      /** A 2xx answer: the negotiation is done. */
+      kind: 'success';
+      /** The endpoint's parsed result. */
+      data: T;
+    }
+  | {
+      /** A 401 asking for (more) authentication. */
+      kind: 'challenge';
+      /** The validated 401 body. */
+      challenge: AuthChallenge;
+    }
+  | {
+      /** A 429 answer. */
+      kind: 'rateLimited';
+      /** Server-asked wait in ms; `undefined` when it gave none. */
+      retryAfterMs: number | undefined;
+    }
+  | {
+      /** A final failure. */
+      kind: 'error';
+      /** The endpoint's refusal, or a malformed 401. */
+      error: EndpointError | ProtocolError;
+    };
 
 /** Error codes of a 401 that is about the access token, not about UIA. */
 const TOKEN_ERRCODES = new Set(['M_MISSING_TOKEN', 'M_UNKNOWN_TOKEN']);

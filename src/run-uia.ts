@@ -23,6 +23,7 @@ import type { UserIdentifier } from './types';
 export interface StagePrompt {
   /** The stage type, e.g. `m.login.password`. */
   type: string;
+  /** Which stage machine serves the stage (decides the handler called). */
   kind: StageKind;
   /** The stage's params from the server. */
   params: Record<string, unknown>;
@@ -37,7 +38,23 @@ export interface StagePrompt {
 /** Answers to the stages that need the user. Each may be sync or async. */
 export interface StageHandlers {
   /** The password (or password and identifier) for `m.login.password`. */
-  password?: (p: StagePrompt) => string | { password: string; identifier?: UserIdentifier } | Promise<string | { password: string; identifier?: UserIdentifier }>;
+  password?: (p: StagePrompt) =>
+    | string
+    | {
+        /** The password the user typed. */
+        password: string;
+        /** Whose password; default `m.id.user` with `userId`. */
+        identifier?: UserIdentifier;
+      }
+    | Promise<
+        | string
+        | {
+            /** The password the user typed. */
+            password: string;
+            /** Whose password; default `m.id.user` with `userId`. */
+            identifier?: UserIdentifier;
+          }
+      >;
   /** The captcha response for `m.login.recaptcha` (`p.params.public_key` is the site key). */
   recaptcha?: (p: StagePrompt & { publicKey: string | null }) => string | Promise<string>;
   /** Whether the user accepts every policy of `m.login.terms`; `false` cancels. */
@@ -64,6 +81,7 @@ export interface RunUiaOptions<T> extends UiaOptions<T>, Omit<CreateUiaActorExtr
    * answered through `handlers`. Give a smaller set to keep the others out of your bundle.
    */
   stages?: StageMachineSet;
+  /** Callbacks answering each stage; a stage that needs a missing handler cancels the run with an error. */
   handlers?: StageHandlers;
   /** Cancels the negotiation (rejects with `AbortedError`). */
   signal?: AbortSignal;

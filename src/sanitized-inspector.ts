@@ -12,7 +12,10 @@ import type { InspectionEvent } from 'xstate';
 export const SANITIZED: unique symbol = Symbol.for('matrix-uia.sanitizedInspector') as never;
 
 /** An inspection observer that redacts credentials before they reach the observer it wraps. */
-export type SanitizedInspector = ((event: InspectionEvent) => void) & { readonly [SANITIZED]: true };
+export type SanitizedInspector = ((event: InspectionEvent) => void) & {
+  /** Brand: `true` on observers made by `sanitizedInspector`. */
+  readonly [SANITIZED]: true;
+};
 
 /** Whether `inspect` was made by `sanitizedInspector`. */
 export function isSanitizedInspector(inspect: unknown): inspect is SanitizedInspector {

@@ -11,6 +11,7 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 /** Opaque holder of a secret value. */
 export class Sealed<T> {
   readonly #value: T;
+  /** Seals `value`; only `unseal()` gives it back. */
   constructor(value: T) {
     this.#value = value;
   }

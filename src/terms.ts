@@ -11,14 +11,19 @@ import { ProtocolError } from './errors';
 export interface PolicyTranslation {
   /** BCP 47-ish language tag as the server sent it (`en`, `de`, `en-US`). */
   lang: string;
+  /** Policy title in that language, for the link text. */
   name: string;
+  /** Where the policy text in that language is published. */
   url: string;
 }
 
 /** One policy the user must accept. */
 export interface TermsPolicy {
+  /** Key of the policy in the stage's `policies` param (e.g. `privacy_policy`). */
   id: string;
+  /** Version string of the policy the user accepts. */
   version: string;
+  /** The policy in each language the server offers; at least one. */
   translations: PolicyTranslation[];
 }
 

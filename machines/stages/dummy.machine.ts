@@ -15,7 +15,9 @@ import { errorActions } from './stage.shared';
 
 /** Context of {@link dummyStageMachine}. */
 export interface DummyStageContext {
+  /** The stage type served (`m.login.dummy`). */
   type: string;
+  /** The server's refusal of the last submission; `null` before one. */
   error: UiaError | null;
 }
 

@@ -27,22 +27,31 @@ import { requestFailure } from './stage.shared';
 
 /** Context of {@link emailStageMachine}. */
 export interface EmailStageContext {
+  /** Address to validate; `null` until the app or user gives one. */
   email: string | null;
+  /** Client secret of this 3PID validation (from the parent). */
   clientSecret: string;
+  /** UIA session id, passed to the token request. */
   session: string | undefined;
+  /** Validation sid from the email token request; `null` before it answers. */
   sid: string | null;
   /** `send_attempt` of the last token request; 0 before the first. */
   attempt: number;
   /** True after a check found the address not validated yet. */
   notValidatedYet: boolean;
+  /** Why the last token request or check failed; `null` otherwise. */
   error: UiaError | null;
 }
 
 /** Input of the email token actor. */
 export interface EmailTokenActorInput {
+  /** Address to send the validation email to. */
   email: string;
+  /** Client secret of this 3PID validation. */
   clientSecret: string;
+  /** `send_attempt` of this request, starting at 1. */
   attempt: number;
+  /** UIA session id, if the server gave one. */
   session: string | undefined;
 }
 

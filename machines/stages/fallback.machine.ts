@@ -16,9 +16,11 @@ import { errorActions, sessionOnlyActions, submittedState } from './stage.shared
 
 /** Context of {@link fallbackStageMachine}. */
 export interface FallbackStageContext {
+  /** The stage type the fallback page completes. */
   type: string;
   /** The page to open, or `null` without a homeserver URL or session. */
   fallbackUrl: string | null;
+  /** Why the last session submission was refused; `null` before one. */
   error: UiaError | null;
 }
 

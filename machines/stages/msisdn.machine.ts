@@ -25,31 +25,48 @@ import { errorActions, requestFailure, submittedState } from './stage.shared';
 
 /** Context of {@link msisdnStageMachine}. */
 export interface MsisdnStageContext {
+  /** ISO country code of the number; `null` until the app gives one. */
   phoneCountry: string | null;
+  /** Number to validate; `null` until the app gives one. */
   phoneNumber: string | null;
+  /** Client secret of this 3PID validation (from the parent). */
   clientSecret: string;
+  /** UIA session id, passed to the token request. */
   session: string | undefined;
+  /** Validation sid from the SMS token request; `null` before it answers. */
   sid: string | null;
+  /** Server-given URL to POST the code to; `null` for the homeserver default. */
   submitUrl: string | null;
   /** The number as the server formatted it, for display. */
   msisdn: string | null;
+  /** SMS `send_attempt` count so far; 0 before the first SMS. */
   attempt: number;
+  /** Why the last token request or code submission failed; `null` otherwise. */
   error: UiaError | null;
 }
 
 /** Input of the SMS token actor. */
 export interface MsisdnTokenActorInput {
+  /** ISO country code of the number. */
   phoneCountry: string;
+  /** Number to send the SMS to. */
   phoneNumber: string;
+  /** Client secret of this 3PID validation. */
   clientSecret: string;
+  /** `send_attempt` of this request, starting at 1. */
   attempt: number;
+  /** UIA session id, if the server gave one. */
   session: string | undefined;
 }
 /** Input of the SMS code actor. */
 export interface MsisdnCodeActorInput {
+  /** Validation sid from the token request. */
   sid: string;
+  /** Client secret of this 3PID validation. */
   clientSecret: string;
+  /** The SMS code the user typed, sealed. */
   code: Sealed<string>;
+  /** Server-given URL to POST the code to; `null` for the homeserver default. */
   submitUrl: string | null;
 }
 

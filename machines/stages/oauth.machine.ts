@@ -13,9 +13,11 @@ import { errorActions, sessionOnlyActions, submittedState } from './stage.shared
 
 /** Context of {@link oauthStageMachine}. */
 export interface OAuthStageContext {
+  /** The stage type served (`m.oauth` or its unstable name). */
   type: string;
   /** The approval page. */
   url: string | null;
+  /** Why the last session submission was refused; `null` before one. */
   error: UiaError | null;
 }
 

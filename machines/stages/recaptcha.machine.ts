@@ -14,6 +14,7 @@ import { errorActions, submittedState } from './stage.shared';
 export interface RecaptchaStageContext {
   /** `params["m.login.recaptcha"].public_key`, the site key to render the widget with. */
   publicKey: string | null;
+  /** The server's refusal of the last response; `null` before one. */
   error: UiaError | null;
 }
 

@@ -21,19 +21,24 @@ import { errorActions, submittedState } from './stage.shared';
 
 /** Context of {@link registrationTokenStageMachine}. */
 export interface RegistrationTokenStageContext {
+  /** The stage type served (stable or MSC3231 unstable name). */
   type: string;
   /** The app's token, consumed by the first attempt. */
   preset: Sealed<string> | null;
+  /** Why the last token was refused; `null` before a refusal. */
   error: UiaError | null;
 }
 
 /** Input and output of the validity check actor. */
 export interface TokenCheck {
+  /** The token to check for validity, sealed. */
   token: Sealed<string>;
 }
 /** `valid: null` means the check could not be made (no checker, or it failed): the server decides. */
 export interface TokenCheckResult {
+  /** The token that was checked, sealed. */
   token: Sealed<string>;
+  /** Whether the server deems it valid; `null` when the check could not be made. */
   valid: boolean | null;
 }
 

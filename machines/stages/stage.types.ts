@@ -37,32 +37,117 @@ export interface StageInput {
  * dict never appears in an inspection event, a log or a snapshot in clear.
  */
 export type StageToParentEvent =
-  | { type: 'STAGE.SUBMIT'; auth: Sealed<AuthDict> }
-  | { type: 'STAGE.POLL'; auth: AuthDict }
-  | { type: 'STAGE.UPDATE'; emailSid?: string; emailAttempt?: number }
-  | { type: 'STAGE.FAIL'; error: UiaError };
+  | {
+      /** Submit this stage's auth dict (foreground, `busy`). */
+      type: 'STAGE.SUBMIT';
+      /** The dict, sealed; the parent adds the session. */
+      auth: Sealed<AuthDict>;
+    }
+  | {
+      /** Set the dict background polls send for an out-of-band stage. */
+      type: 'STAGE.POLL';
+      /** The poll dict; never holds a user secret. */
+      auth: AuthDict;
+    }
+  | {
+      /** Record email progress in the parent so it survives stage changes and resumes. */
+      type: 'STAGE.UPDATE';
+      /** The email validation sid, once known. */
+      emailSid?: string;
+      /** The email `send_attempt` count so far. */
+      emailAttempt?: number;
+    }
+  | {
+      /** The stage cannot go on; the negotiation fails. */
+      type: 'STAGE.FAIL';
+      /** Why the stage failed. */
+      error: UiaError;
+    };
 
 /** Events the parent chart sends to the current stage. */
 export type ParentToStageEvent =
   /** The server refused the last submission of this stage (or it never got an answer). */
-  { type: 'PARENT.REJECTED'; error: UiaError };
+  {
+    /** The server refused this stage's last submission. */
+    type: 'PARENT.REJECTED';
+    /** The server's (or the network's) error for that submission. */
+    error: UiaError;
+  };
 
 /** Events a UI sends (through the parent, or to the stage directly). */
 export type StageUserEvent =
-  | { type: 'PASSWORD.SUBMIT'; password: string; identifier?: UserIdentifier }
-  | { type: 'RECAPTCHA.SUBMIT'; response: string }
-  | { type: 'TERMS.TOGGLE'; policyId: string; accepted: boolean }
-  | { type: 'TERMS.ACCEPT_ALL' }
-  | { type: 'TERMS.SUBMIT' }
-  | { type: 'TOKEN.SUBMIT'; token: string }
-  | { type: 'EMAIL.SET_ADDRESS'; email: string }
-  | { type: 'EMAIL.RESEND' }
-  | { type: 'EMAIL.CHECK' }
-  | { type: 'MSISDN.RESEND' }
-  | { type: 'MSISDN.SUBMIT_CODE'; code: string }
-  | { type: 'FALLBACK.DONE' }
-  | { type: 'OAUTH.DONE' }
-  | { type: 'STAGE.RETRY' };
+  | {
+      /** Submit the password stage. */
+      type: 'PASSWORD.SUBMIT';
+      /** The password the user typed. */
+      password: string;
+      /** Who the password is for; default `m.id.user` with the input's `userId`. */
+      identifier?: UserIdentifier;
+    }
+  | {
+      /** Submit the reCAPTCHA stage. */
+      type: 'RECAPTCHA.SUBMIT';
+      /** The token the reCAPTCHA widget produced. */
+      response: string;
+    }
+  | {
+      /** Accept or un-accept one policy. */
+      type: 'TERMS.TOGGLE';
+      /** Key of the policy in the stage's `policies` param. */
+      policyId: string;
+      /** True to accept it, false to withdraw acceptance. */
+      accepted: boolean;
+    }
+  | {
+      /** Accept every policy at once. */
+      type: 'TERMS.ACCEPT_ALL';
+    }
+  | {
+      /** Submit the terms stage (every policy must be accepted). */
+      type: 'TERMS.SUBMIT';
+    }
+  | {
+      /** Submit the registration token stage. */
+      type: 'TOKEN.SUBMIT';
+      /** The registration token the user typed. */
+      token: string;
+    }
+  | {
+      /** Give the email stage an address and send the validation email. */
+      type: 'EMAIL.SET_ADDRESS';
+      /** The address to validate. */
+      email: string;
+    }
+  | {
+      /** Send the validation email again (next `send_attempt`). */
+      type: 'EMAIL.RESEND';
+    }
+  | {
+      /** Check now whether the email link was followed. */
+      type: 'EMAIL.CHECK';
+    }
+  | {
+      /** Send the SMS code again (next `send_attempt`). */
+      type: 'MSISDN.RESEND';
+    }
+  | {
+      /** Submit the SMS code. */
+      type: 'MSISDN.SUBMIT_CODE';
+      /** The code the user received by SMS. */
+      code: string;
+    }
+  | {
+      /** The user finished the fallback page; submit the session. */
+      type: 'FALLBACK.DONE';
+    }
+  | {
+      /** The user finished the OAuth approval; submit the session. */
+      type: 'OAUTH.DONE';
+    }
+  | {
+      /** Retry the stage's failed side request (e.g. a token request that errored). */
+      type: 'STAGE.RETRY';
+    };
 
 /** Every event a stage machine accepts. */
 export type StageEvent = ParentToStageEvent | StageUserEvent;

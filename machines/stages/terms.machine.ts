@@ -21,6 +21,7 @@ export interface TermsStageContext {
   accepted: string[];
   /** Why the params could not be used, when they could not. */
   invalid: ProtocolError | null;
+  /** The server's refusal of the last submission; `null` before one. */
   error: UiaError | null;
 }
 

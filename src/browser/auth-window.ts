@@ -24,17 +24,41 @@ import { onActorEnd, type UiaActorLike } from './uia-actor-like';
 /** What the window reports to the UI. */
 export type AuthWindowEvent =
   /** The popup is open: tell the user to finish there. */
-  | { type: 'opened'; url: string }
+  | {
+      /** The popup opened. */
+      type: 'opened';
+      /** URL of the page in the popup. */
+      url: string;
+    }
   /** The browser blocked the popup: offer `url` as a link (`target="_blank" rel="opener"`). */
-  | { type: 'blocked'; url: string }
+  | {
+      /** The popup was blocked. */
+      type: 'blocked';
+      /** The page to offer as a link. */
+      url: string;
+    }
   /** The open stage has no page to open (not a fallback or m.oauth stage, or no URL known). */
-  | { type: 'unavailable' }
+  | {
+      /** The open stage has no page to open. */
+      type: 'unavailable';
+    }
   /** The page said the stage is done; the chart was told. */
-  | { type: 'done' }
+  | {
+      /** The page reported the stage done. */
+      type: 'done';
+    }
   /** The user closed the popup before the page said done; the chart re-checks at once. */
-  | { type: 'closed' }
+  | {
+      /** The user closed the popup before the page said done. */
+      type: 'closed';
+    }
   /** The handle stopped listening (after any of the above that ends it, or `dispose()`). */
-  | { type: 'disposed'; reason: AuthWindowEndReason };
+  | {
+      /** The handle stopped listening. */
+      type: 'disposed';
+      /** Why it stopped listening. */
+      reason: AuthWindowEndReason;
+    };
 
 /** Why an auth window handle stopped listening. */
 export type AuthWindowEndReason = 'done' | 'closed' | 'stage-changed' | 'actor-ended' | 'disposed' | 'unavailable';

@@ -11,7 +11,9 @@ import { V3 } from './paths';
 
 /** The validated third-party id to add. */
 export interface AddThreepidParams {
+  /** Validation sid of the completed `requestToken` session. */
   sid: string;
+  /** Client secret used for that `requestToken` call. */
   clientSecret: string;
 }
 

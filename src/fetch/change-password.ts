@@ -11,6 +11,7 @@ import { V3 } from './paths';
 
 /** What to change. */
 export interface ChangePasswordParams {
+  /** The password to set. */
   newPassword: string;
   /** Log out every other device (server default: true). */
   logoutDevices?: boolean;

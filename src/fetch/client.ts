@@ -26,6 +26,7 @@ export interface MatrixClientOptions {
 
 /** Per-request options of {@link MatrixClient.request}. */
 export interface MatrixRequestOptions {
+  /** Aborts the fetch; the request then rejects with the fetch's abort error. */
   signal?: AbortSignal;
   /** Query parameters; `undefined` values are left out. */
   query?: Record<string, string | number | boolean | undefined>;

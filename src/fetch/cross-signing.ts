@@ -14,16 +14,23 @@ import { V3 } from './paths';
  * interface, so it is assignable to `Record<string, unknown>` (JSON helpers, simulator seeds).
  */
 export type CrossSigningKey = {
+  /** The user the key belongs to. */
   user_id: string;
+  /** What the key is for: `master`, `self_signing` or `user_signing`. */
   usage: string[];
+  /** The public key, keyed by `ed25519:<unpadded base64 key>`. */
   keys: Record<string, string>;
+  /** Signatures of this key by user id then key id (required except for the master key). */
   signatures?: Record<string, Record<string, string>>;
 };
 
 /** The keys to upload; each is optional. */
 export interface CrossSigningKeys {
+  /** The new master key. */
   master_key?: CrossSigningKey;
+  /** The new self-signing key, signed by the master key. */
   self_signing_key?: CrossSigningKey;
+  /** The new user-signing key, signed by the master key. */
   user_signing_key?: CrossSigningKey;
 }
 

@@ -18,10 +18,13 @@ import { uiaRequest } from './uia-request';
 
 /** One request that needs UIA: what to send, and which `requestToken` endpoints serve its stages. */
 export interface EndpointCall<T> {
+  /** HTTP method of the endpoint being authorised. */
   method: HttpMethod;
+  /** Path of the endpoint, starting with `/_matrix/`. */
   path: string;
   /** The request body without `auth`. */
   body: Record<string, unknown>;
+  /** Query parameters of the request, if any. */
   query?: MatrixRequestOptions['query'];
   /** Send the access token (default: when the client has one). */
   auth?: boolean;

@@ -11,6 +11,7 @@ const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 /** A homeserver's non-2xx answer. */
 export class MatrixHttpError extends Error {
+  /** Always `'MatrixHttpError'`, stable across bundles and minification. */
   override name = 'MatrixHttpError';
   /** The HTTP status code. */
   readonly httpStatus: number;
@@ -23,6 +24,7 @@ export class MatrixHttpError extends Error {
   /** How long the server asked us to wait (body `retry_after_ms`, else the Retry-After header). */
   readonly retryAfterMs: number | undefined;
 
+  /** Builds the error from the status and parsed body; `options` give the Retry-After header, content type and clock (ms). */
   constructor(httpStatus: number, data: unknown, options: { retryAfterHeader?: string | null; contentType?: string | null; now?: number } = {}) {
     const body = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
     const errcode = typeof body?.errcode === 'string' ? body.errcode : undefined;

@@ -12,8 +12,11 @@ import { V3 } from './paths';
 export interface RegisterParams {
   /** Desired localpart; the server picks one when absent. */
   username?: string;
+  /** Password for the new account; omit for a password-less (e.g. SSO-only) account. */
   password?: string;
+  /** Device id to log in as; the server generates one when absent. */
   deviceId?: string;
+  /** Display name of the new device, when one is created. */
   initialDeviceDisplayName?: string;
   /** Create the account without logging in (no access token in the answer). */
   inhibitLogin?: boolean;
@@ -23,11 +26,17 @@ export interface RegisterParams {
 
 /** What the server answers. `access_token` and `device_id` are absent with `inhibit_login`. */
 export interface RegisterResponse {
+  /** The full Matrix id of the new account. */
   user_id: string;
+  /** Access token of the new device; absent with `inhibitLogin`. */
   access_token?: string;
+  /** Id of the new device; absent with `inhibitLogin`. */
   device_id?: string;
+  /** Server name (deprecated in the spec; read `user_id` instead). */
   home_server?: string;
+  /** Lifetime of the access token in ms; absent when it does not expire. */
   expires_in_ms?: number;
+  /** Refresh token, when one was asked for and the server supports them. */
   refresh_token?: string;
 }
 

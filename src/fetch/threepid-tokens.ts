@@ -36,7 +36,9 @@ export function msisdnRequestTokenPath(endpoint: ThreepidTokenEndpoint): string 
 
 /** Body fields of an email `requestToken` call. */
 export interface EmailTokenParams {
+  /** Address to send the validation email to. */
   email: string;
+  /** Client-generated secret identifying the validation session. */
   clientSecret: string;
   /** Increase it to send another email; the same value is idempotent. */
   sendAttempt: number;
@@ -48,9 +50,13 @@ export interface EmailTokenParams {
 export interface MsisdnTokenParams {
   /** ISO 3166-1 alpha-2 country code the number is read in. */
   country: string;
+  /** The number as the user typed it, read in `country`. */
   phoneNumber: string;
+  /** Client-generated secret identifying the validation session. */
   clientSecret: string;
+  /** Increase it to send another SMS; the same value is idempotent. */
   sendAttempt: number;
+  /** Where the validation page sends the browser afterwards, if the server uses one. */
   nextLink?: string;
 }
 
@@ -72,7 +78,9 @@ export function requestMsisdnToken(client: MatrixClient, endpoint: ThreepidToken
 
 /** Parameters of {@link submitMsisdnToken}. */
 export interface SubmitMsisdnParams {
+  /** Validation sid from the SMS `requestToken` answer. */
   sid: string;
+  /** Client secret used for that `requestToken` call. */
   clientSecret: string;
   /** The code received by SMS. */
   token: string;

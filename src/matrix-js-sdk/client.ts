@@ -6,7 +6,9 @@
 
 /** What matrix-js-sdk's `requestToken` calls resolve with. */
 export interface RequestTokenResult {
+  /** Validation sid of the session the email opened. */
   sid: string;
+  /** Where to POST an SMS code, when the server gives one. */
   submit_url?: string;
 }
 

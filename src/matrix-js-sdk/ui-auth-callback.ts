@@ -14,7 +14,23 @@ export interface UIAuthCallbackOptions {
   /** The client: gives the user id (password identifier), homeserver URL and client secret. */
   client?: MatrixClientLike;
   /** Asks the user for their password (`prompt.error` says why when asked again). */
-  password: (prompt: StagePrompt) => string | { password: string; identifier?: UserIdentifier } | Promise<string | { password: string; identifier?: UserIdentifier }>;
+  password: (prompt: StagePrompt) =>
+    | string
+    | {
+        /** The password the user typed. */
+        password: string;
+        /** Whose password; default `m.id.user` with the client's user id. */
+        identifier?: UserIdentifier;
+      }
+    | Promise<
+        | string
+        | {
+            /** The password the user typed. */
+            password: string;
+            /** Whose password; default `m.id.user` with the client's user id. */
+            identifier?: UserIdentifier;
+          }
+      >;
   /** Handlers for other stages (e.g. `external` to open the m.oauth approval page of a cross-signing reset). */
   handlers?: Omit<StageHandlers, 'password'>;
   /** Anything else `runUia` takes (polling, rate limits, signal, inspect…). */

@@ -79,25 +79,37 @@ export interface AuthWindowState {
    * reported done; `unavailable`: no page for this stage.
    */
   status: 'none' | 'open' | 'blocked' | 'closed' | 'done' | 'unavailable';
+  /** The page URL; `null` when there is none. */
   url: string | null;
 }
 
 /** One terms policy ready to render. */
 export interface PolicyView {
+  /** Key of the policy in the stage params. */
   id: string;
+  /** Version of the policy being accepted. */
   version: string;
   /** Name and URL in the best of `languages`. */
   name: string;
+  /** Link to the policy text in the chosen language. */
   url: string;
+  /** Language tag of `name` and `url`. */
   lang: string;
+  /** Whether the user has ticked it. */
   accepted: boolean;
 }
 
 /** What {@link useInteractiveAuth} returns. */
 export interface InteractiveAuth<T> {
+  /** Lifecycle of the negotiation: `idle` before start, `active` while running, then a final one. */
   status: InteractiveAuthStatus;
   /** The open stage: its type (`m.login.password`) and kind (`password`), or `null`. */
-  stage: { type: string; kind: StageKind } | null;
+  stage: {
+    /** The stage type, e.g. `m.login.password`. */
+    type: string;
+    /** The stage machine kind serving it, e.g. `password`. */
+    kind: StageKind;
+  } | null;
   /** The open stage machine's state (`waiting`, `needsAddress`, `requestingToken`, ...). */
   stageState: string | null;
   /** The open stage machine's context (its fields depend on the kind; read-only). */
@@ -118,6 +130,7 @@ export interface InteractiveAuth<T> {
   policies: PolicyView[];
   /** Flows the server offered, and the one being followed. */
   flows: UIAFlow[];
+  /** The flow being followed; `null` before the first answer. */
   chosenFlow: UIAFlow | null;
   /** The fallback / m.oauth window. */
   authWindow: AuthWindowState;
@@ -129,6 +142,7 @@ export interface InteractiveAuth<T> {
   error: UiaError | undefined;
   /** The parent chart's snapshot and actor, for advanced use. */
   snapshot: UiaSnapshot;
+  /** The running chart's actor. */
   actorRef: AnyActorRef & {
     /** Sends an event to the chart. */
     send(event: UiaEvent): void;

@@ -8,55 +8,86 @@ import { newAccessToken, newDeviceId } from './ids';
 
 /** A device of a user. */
 export interface DeviceRecord {
+  /** The device id. */
   deviceId: string;
+  /** Display name shown in `/devices`; `null` for none. */
   displayName: string | null;
+  /** Last use of the device, in ms since the epoch (server clock). */
   lastSeenTs: number;
+  /** IP address of the last use. */
   lastSeenIp: string;
 }
 
 /** A 3PID bound to an account. */
 export interface BoundThreepid {
+  /** Kind of identifier: an email address or a phone number. */
   medium: 'email' | 'msisdn';
+  /** The email address, or the phone number in digits. */
   address: string;
+  /** When ownership was validated, in ms since the epoch. */
   validatedAt: number;
+  /** When it was bound to the account, in ms since the epoch. */
   addedAt: number;
 }
 
 /** Cross-signing keys as uploaded. */
 export interface CrossSigningKeys {
+  /** The uploaded master key, if any. */
   master?: Record<string, unknown>;
+  /** The uploaded self-signing key, if any. */
   selfSigning?: Record<string, unknown>;
+  /** The uploaded user-signing key, if any. */
   userSigning?: Record<string, unknown>;
 }
 
 /** A user. Mutating it directly is fine in tests (e.g. `getUser(id)!.password = 'x'`). */
 export interface UserRecord {
+  /** Full Matrix id, e.g. `@alice:localhost`. */
   userId: string;
+  /** The part of the id between `@` and `:`. */
   localpart: string;
   /** `undefined` for an account registered without a password. */
   password: string | undefined;
+  /** Devices by device id. */
   devices: Map<string, DeviceRecord>;
+  /** Emails and phone numbers bound to the account. */
   threepids: BoundThreepid[];
+  /** True once the account was deactivated; its tokens no longer work. */
   deactivated: boolean;
+  /** May call the `/_synapse/admin` endpoints. */
   admin: boolean;
+  /** Cross-signing keys uploaded so far; `{}` for none. */
   crossSigning: CrossSigningKeys;
 }
 
 /** Who an access token belongs to. */
 export interface Requester {
+  /** The user the access token belongs to. */
   userId: string;
+  /** The device the access token belongs to. */
   deviceId: string;
+  /** The access token the request carried. */
   accessToken: string;
 }
 
 /** A device given to {@link Accounts.addUser}: an id, or an id with a display name and a fixed token. */
-export type DeviceInput = string | { deviceId: string; displayName?: string | null; accessToken?: string };
+export type DeviceInput =
+  | string
+  | {
+      /** The device id to create. */
+      deviceId: string;
+      /** Device display name shown in `/devices`; default none. */
+      displayName?: string | null;
+      /** Fixed access token for the device; default: a freshly generated one. */
+      accessToken?: string;
+    };
 
 /** The user directory of one simulated homeserver. */
 export class Accounts {
   private readonly users = new Map<string, UserRecord>();
   private readonly tokens = new Map<string, { userId: string; deviceId: string }>();
 
+  /** Creates an empty directory; `serverName` qualifies localparts, `now` stamps records (ms). */
   constructor(
     private readonly serverName: () => string,
     private readonly now: () => number,

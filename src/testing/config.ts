@@ -81,7 +81,9 @@ export interface EndpointConfig {
 
 /** A device of a seeded user. */
 export interface DeviceSeed {
+  /** The device id, e.g. `ALICELAPTOP`. */
   deviceId: string;
+  /** Device display name shown in `/devices`; `null`/absent for none. */
   displayName?: string | null;
   /** An access token for this device, fixed so a demo can print it. */
   accessToken?: string;
@@ -91,6 +93,7 @@ export interface DeviceSeed {
 export interface UserSeed {
   /** `@alice:localhost`, or a bare localpart. */
   userId: string;
+  /** The account password, checked by `m.login.password` and `/login`. */
   password: string;
   /** Device ids, or device seeds with fixed access tokens. */
   devices?: (string | DeviceSeed)[];
@@ -106,6 +109,7 @@ export interface UserSeed {
 
 /** A registration token known at start. */
 export interface RegistrationTokenSeed {
+  /** The token string users submit. */
   token: string;
   /** How many registrations may use it; `null`/absent for unlimited. */
   usesAllowed?: number | null;
@@ -120,7 +124,9 @@ export interface RateLimitRule {
    * prefixed by a method (`DELETE /devices/{deviceId}`), or `*` for every route.
    */
   endpoint: string;
+  /** How many matching requests in a row get 429 (then the rule is spent). */
   count: number;
+  /** The `retry_after_ms` (and Retry-After header) the 429 answers carry, in ms. */
   retryAfterMs: number;
 }
 
@@ -133,6 +139,7 @@ export interface HomeserverConfig {
    * `http://` + the request's Host header, else the listening URL, else `http://localhost`.
    */
   publicBaseUrl?: string;
+  /** Users created at start. Default: none. */
   users?: UserSeed[];
   /** Per-endpoint flows and params. */
   endpoints?: Partial<Record<EndpointId, EndpointConfig>>;
@@ -145,14 +152,17 @@ export interface HomeserverConfig {
    * URL. Default: one privacy policy served by the simulator.
    */
   termsPolicies?: Record<string, unknown>;
+  /** Registration tokens known at start. Default: none. */
   registrationTokens?: RegistrationTokenSeed[];
   /** `false` answers `POST /register` with 403 M_FORBIDDEN. Default `true`. */
   registrationEnabled?: boolean;
+  /** 429 rules, applied in order. Default: none. */
   rateLimits?: RateLimitRule[];
   /** A UIA session older than this is unknown (400). Default 30 minutes. */
   sessionTtlMs?: number;
   /** Every response waits this long first (in-process and over HTTP). Default 0. */
   responseDelayMs?: number;
+  /** Synapse behaviours to imitate. Default: none (spec behaviour). */
   synapseQuirks?: SynapseQuirks;
   /** The clock, for expiry tests. Default `Date.now`. */
   now?: () => number;
@@ -160,15 +170,33 @@ export interface HomeserverConfig {
 
 /** The config after defaults: what the server reads on every request (mutable). */
 export interface ResolvedConfig {
+  /** The server name in user ids. */
   serverName: string;
+  /** Base URL for links, without trailing slash; `undefined` to derive it per request. */
   publicBaseUrl: string | undefined;
-  endpoints: Record<EndpointId, { flows: string[][]; params: Record<string, Record<string, unknown>> }>;
+  /** Flows and params of every UIA endpoint, defaults filled in. */
+  endpoints: Record<
+    EndpointId,
+    {
+      /** The flows this endpoint offers, each a stage list. */
+      flows: string[][];
+      /** Params by stage type in this endpoint's challenge. */
+      params: Record<string, Record<string, unknown>>;
+    }
+  >;
+  /** Params by stage type added to every endpoint's challenge. */
   stageParams: Record<string, Record<string, unknown>>;
+  /** `params["m.login.recaptcha"].public_key`. */
   recaptchaPublicKey: string;
+  /** `params["m.login.terms"].policies`. */
   termsPolicies: Record<string, unknown>;
+  /** `false` answers `POST /register` with 403 M_FORBIDDEN. */
   registrationEnabled: boolean;
+  /** Lifetime of a UIA session, in ms. */
   sessionTtlMs: number;
+  /** Delay before every response, in ms. */
   responseDelayMs: number;
+  /** Synapse behaviours imitated, each flag explicit. */
   synapseQuirks: Required<SynapseQuirks>;
   /** The clock used for session expiry. */
   now: () => number;

@@ -7,14 +7,19 @@ import type { HomeserverConfig } from './config';
 
 /** The demo account. */
 export const DEMO_ACCOUNT = {
+  /** Alice's full Matrix id. */
   userId: '@alice:localhost',
+  /** Alice's localpart, for login forms. */
   localpart: 'alice',
+  /** Alice's password, for the password stage and login. */
   password: 'correct horse',
   /** The device the access token belongs to. */
   deviceId: 'ALICELAPTOP',
   /** A second device, to have something to delete. */
   otherDeviceId: 'ALICEPHONE',
+  /** Fixed access token of `deviceId`. */
   accessToken: 'syt_YWxpY2U_demoAccessTokenForAlice',
+  /** Email address bound to the account. */
   email: 'alice@example.org',
   /** A registration token the demo server accepts (5 uses). */
   registrationToken: 'demo-token',

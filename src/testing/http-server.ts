@@ -10,6 +10,7 @@ import { serializeBody, type SimRequest, type SimResponse } from './http-types';
 export interface ListeningServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */
   url: string;
+  /** The loopback port listened on (picked by the OS when 0 was asked). */
   port: number;
   /** Stops listening and closes open connections. */
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 
 /** A request as given to {@link Homeserver.handle}: what an HTTP request carries, nothing more. */
 export interface SimRequest {
+  /** HTTP method, e.g. `POST`. */
   method: string;
   /** Path with its query string, e.g. `/_matrix/client/v3/register?kind=user`. */
   path: string;
@@ -17,8 +18,11 @@ export interface SimRequest {
 
 /** A response from the in-process handler. `body` is the parsed JSON value, or the HTML text. */
 export interface SimResponse {
+  /** HTTP status code. */
   status: number;
+  /** Response headers by name; CORS headers are added when sent. */
   headers: Record<string, string>;
+  /** JSON-serialisable body (`undefined` for none). */
   body: unknown;
 }
 

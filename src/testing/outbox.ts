@@ -8,12 +8,15 @@
 export interface OutboxMessage {
   /** 1, 2, 3… in sending order. */
   id: number;
+  /** Whether it was an email or an SMS. */
   medium: 'email' | 'msisdn';
   /** The email address, or the phone number in digits. */
   address: string;
   /** What the token is for. */
   purpose: 'register' | 'password' | '3pid';
+  /** Validation sid the message belongs to. */
   sid: string;
+  /** Client secret of that validation session. */
   client_secret: string;
   /** The validation token (emails) or the 6-digit code (SMS). */
   code: string;
@@ -21,7 +24,9 @@ export interface OutboxMessage {
   link: string;
   /** Where a client POSTs `{sid, client_secret, token}` (the requestToken `submit_url`). */
   submitUrl: string;
+  /** Email subject line by purpose; `SMS` for text messages. */
   subject: string;
+  /** Full message text, including the link or code. */
   text: string;
   /** Milliseconds since the epoch (the server's clock). */
   sentAt: number;

@@ -18,7 +18,12 @@ export const SYNAPSE_167_QUIRKS: Required<SynapseQuirks> = {
 };
 
 /** An admin account the presets include (the recordings' admin API calls need one). */
-export const SYNAPSE_PRESET_ADMIN = { userId: '@admin:localhost', password: 'admin password' } as const;
+export const SYNAPSE_PRESET_ADMIN = {
+  /** Full Matrix id of the preset's admin user. */
+  userId: '@admin:localhost',
+  /** That user's password, for the password stage and login. */
+  password: 'admin password',
+} as const;
 
 const REGISTER_FLOWS: Record<Synapse167Variant, string[][]> = {
   open: [['m.login.dummy'], ['m.login.email.identity']],

@@ -7,10 +7,15 @@
 
 /** A token and its counters, in the shape of Synapse's admin API. */
 export interface RegistrationTokenInfo {
+  /** The token string users submit. */
   token: string;
+  /** How many registrations may use it; `null` for unlimited. */
   uses_allowed: number | null;
+  /** Uses reserved by UIA sessions that have not registered yet. */
   pending: number;
+  /** Registrations that used it. */
   completed: number;
+  /** Expiry in ms since the epoch; `null` for never. */
   expiry_time: number | null;
 }
 
@@ -18,6 +23,7 @@ export interface RegistrationTokenInfo {
 export class RegistrationTokens {
   private readonly tokens = new Map<string, RegistrationTokenInfo>();
 
+  /** Creates an empty store; `now` is the clock (ms) expiry is checked against. */
   constructor(private readonly now: () => number) {}
 
   /** Adds (or replaces) a token. */

@@ -9,6 +9,7 @@ export const REDACTED_KEYS: readonly string[] = ['password', 'token', 'response'
 
 /** One answered request. */
 export interface RequestLogEntry {
+  /** HTTP method of the request. */
   method: string;
   /** Path with query; an `access_token` query parameter is redacted. */
   path: string;
@@ -16,6 +17,7 @@ export interface RequestLogEntry {
   body: unknown;
   /** Whether an access token came with it (header or query). */
   authenticated: boolean;
+  /** HTTP status of the answer. */
   status: number;
   /** When it arrived (server clock). */
   time: number;

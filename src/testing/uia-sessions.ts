@@ -9,16 +9,23 @@ import { canonicalJson, type JsonObject } from './json-values';
 
 /** A 3PID a stage proved the user controls. */
 export interface SessionThreepid {
+  /** Kind of identifier validated. */
   medium: 'email' | 'msisdn';
+  /** The email address, or the phone number in digits. */
   address: string;
+  /** When it was validated, in ms since the epoch. */
   validatedAt: number;
 }
 
 /** One UIA session. */
 export interface UiaSession {
+  /** The session id given to the client. */
   id: string;
+  /** Which UIA endpoint opened it. */
   endpoint: EndpointId;
+  /** HTTP method of the request it is bound to. */
   method: string;
+  /** Path of the request it is bound to. */
   path: string;
   /** The body it is bound to (without `auth`). */
   body: JsonObject;
@@ -28,13 +35,21 @@ export interface UiaSession {
   flows: string[][];
   /** Completed stage types, in completion order. */
   completed: string[];
+  /** When it was opened, in ms since the epoch; expiry counts from here. */
   createdAt: number;
   /** The user this session authenticates: the access token's, or the one a stage identified. */
   userId?: string;
   /** The 3PID an email/msisdn stage validated (bound on registration, identifies on reset). */
   threepid?: SessionThreepid;
   /** Creds of an email/msisdn attempt still waiting for validation, checked again on polls. */
-  pendingThreepid?: { type: string; sid: string; clientSecret: string };
+  pendingThreepid?: {
+    /** The stage type (`m.login.email.identity` or `m.login.msisdn`). */
+    type: string;
+    /** Validation sid of that attempt. */
+    sid: string;
+    /** Client secret of that attempt. */
+    clientSecret: string;
+  };
   /** A registration token this session reserved. */
   registrationToken?: string;
   /** The user this session registered (a retried registration logs in again instead). */
@@ -45,6 +60,7 @@ export interface UiaSession {
 export class UiaSessions {
   private readonly sessions = new Map<string, UiaSession>();
 
+  /** Creates an empty store; `now` is the clock (ms), `ttlMs` the session lifetime. */
   constructor(
     private readonly now: () => number,
     private readonly ttlMs: () => number,
