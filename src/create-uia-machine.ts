@@ -40,7 +40,6 @@ function checkStages(stages: unknown): asserts stages is StageMachineSet {
  * on the fallback page when `stages.fallback` is given, and fails the negotiation otherwise.
  */
 function withStages(stages: StageMachineSet, actors: Partial<StageMachines> & { request?: ReturnType<typeof createRequestActor<unknown>> }) {
-  checkStages(stages);
   const kinds = new Set<string>(Object.keys(stages));
   return uiaMachine.provide({
     actors: { ...stages, ...actors },

@@ -51,7 +51,7 @@ export type { IInteractiveAuthOpts, IStageStatus, InteractiveAuthClient, Interac
 export { createUiaMachine, createUiaActor, toMachineInput, sharedUiaMachine, bindUiaFunctions } from './create-uia-machine';
 export type { ProvidedUiaMachine, UiaActor, CreateUiaActorExtras } from './create-uia-machine';
 export { runUia } from './run-uia';
-export type { RunUiaOptions, StageHandlers, StagePrompt } from './run-uia';
+export type { PasswordAnswer, RunUiaOptions, StageHandlers, StagePrompt } from './run-uia';
 export type { UiaOptions, UiaFunctions } from './options';
 
 export {

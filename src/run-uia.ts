@@ -35,26 +35,20 @@ export interface StagePrompt {
   signal: AbortSignal;
 }
 
+/** A password handler's answer: the password, or the password and whose it is. */
+export type PasswordAnswer =
+  | string
+  | {
+      /** The password the user typed. */
+      password: string;
+      /** Whose password; default `m.id.user` with `userId`. */
+      identifier?: UserIdentifier;
+    };
+
 /** Answers to the stages that need the user. Each may be sync or async. */
 export interface StageHandlers {
   /** The password (or password and identifier) for `m.login.password`. */
-  password?: (p: StagePrompt) =>
-    | string
-    | {
-        /** The password the user typed. */
-        password: string;
-        /** Whose password; default `m.id.user` with `userId`. */
-        identifier?: UserIdentifier;
-      }
-    | Promise<
-        | string
-        | {
-            /** The password the user typed. */
-            password: string;
-            /** Whose password; default `m.id.user` with `userId`. */
-            identifier?: UserIdentifier;
-          }
-      >;
+  password?: (p: StagePrompt) => PasswordAnswer | Promise<PasswordAnswer>;
   /** The captcha response for `m.login.recaptcha` (`p.params.public_key` is the site key). */
   recaptcha?: (p: StagePrompt & { publicKey: string | null }) => string | Promise<string>;
   /** Whether the user accepts every policy of `m.login.terms`; `false` cancels. */

@@ -3,8 +3,7 @@
  * `crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys })`: it runs the chart with the
  * app's password prompt (and any other stage handlers) and resolves with the call's result.
  */
-import { runUia, type RunUiaOptions, type StageHandlers, type StagePrompt } from '../run-uia';
-import type { UserIdentifier } from '../types';
+import { runUia, type PasswordAnswer, type RunUiaOptions, type StageHandlers, type StagePrompt } from '../run-uia';
 import { chartInputFromClient, requestFromMatrixCall } from './callbacks';
 import type { MatrixClientLike } from './client';
 import type { UIAuthCallback } from './types';
@@ -14,23 +13,7 @@ export interface UIAuthCallbackOptions {
   /** The client: gives the user id (password identifier), homeserver URL and client secret. */
   client?: MatrixClientLike;
   /** Asks the user for their password (`prompt.error` says why when asked again). */
-  password: (prompt: StagePrompt) =>
-    | string
-    | {
-        /** The password the user typed. */
-        password: string;
-        /** Whose password; default `m.id.user` with the client's user id. */
-        identifier?: UserIdentifier;
-      }
-    | Promise<
-        | string
-        | {
-            /** The password the user typed. */
-            password: string;
-            /** Whose password; default `m.id.user` with the client's user id. */
-            identifier?: UserIdentifier;
-          }
-      >;
+  password: (prompt: StagePrompt) => PasswordAnswer | Promise<PasswordAnswer>;
   /** Handlers for other stages (e.g. `external` to open the m.oauth approval page of a cross-signing reset). */
   handlers?: Omit<StageHandlers, 'password'>;
   /** Anything else `runUia` takes (polling, rate limits, signal, inspect…). */
