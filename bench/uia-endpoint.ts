@@ -4,7 +4,7 @@
  *
  * It is not a homeserver (no HTTP, accounts or mail; see src/testing for that): it answers one
  * endpoint the way Synapse 1.67 does (shapes checked against
- * /work/shared/fixtures/synapse-1.67.0-uia.json) and counts what it is sent. Answers are
+ * test/fixtures/synapse-1.67.0-uia.json) and counts what it is sent. Answers are
  * settled on a microtask, like a transport that resolves as soon as the bytes are in, so the
  * CPU figures measure the client side only. Non-2xx answers reject with matrix-js-sdk's own
  * `MatrixError`, which matrix-js-sdk requires (`instanceof`) and matrix-uia accepts by shape.

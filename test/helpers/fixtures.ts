@@ -1,6 +1,6 @@
 /**
- * The Synapse 1.67.0 recording (`/work/shared/fixtures/synapse-1.67.0-uia.json`, copied path
- * resolved relative to the repository's sibling `shared` folder): real 401 bodies for tests.
+ * The Synapse 1.67.0 recording (`test/fixtures/synapse-1.67.0-uia.json`, copied into the repository from the
+ * team's shared recordings): real 401 bodies for tests.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -15,7 +15,7 @@ export interface Exchange {
   response_body: Record<string, unknown>;
 }
 
-const FIXTURE = resolve(__dirname, '../../../shared/fixtures/synapse-1.67.0-uia.json');
+const FIXTURE = resolve(__dirname, '../fixtures/synapse-1.67.0-uia.json');
 
 let cache: Exchange[] | null = null;
 

@@ -1,6 +1,6 @@
 /**
  * Conformance with a real Synapse 1.67.0: replays the 82 recorded exchanges of
- * shared/fixtures/synapse-1.67.0-uia.json, in order, over real HTTP against three simulators
+ * test/fixtures/synapse-1.67.0-uia.json, in order, over real HTTP against three simulators
  * configured like the three recorded servers (synapsePreset(8008 | 8009 | 8010)).
  *
  * Recorded session ids, sids and device ids are random: each is mapped to the one the simulator
@@ -30,7 +30,7 @@ interface Exchange {
   response_body: Record<string, unknown>;
 }
 
-const FIXTURE = resolve(__dirname, '../../../shared/fixtures/synapse-1.67.0-uia.json');
+const FIXTURE = resolve(__dirname, '../fixtures/synapse-1.67.0-uia.json');
 const recording = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { exchanges: Exchange[] };
 const exchanges = recording.exchanges;
 const PORTS = [8008, 8009, 8010] as const;
