@@ -86,8 +86,8 @@ export {
   SessionMismatchError,
   InvalidOptionsError,
   TimeoutError,
-  isUiaError,
 } from './errors';
+export { isUiaError } from './error-brand';
 export type { UiaErrorCode } from './errors';
 
 export { chooseFlow, resolveFlow, nextStage, scoreFlow, isFlowAcceptable, requiredStages, sameStages } from './choose-flow';
