@@ -8,14 +8,10 @@
  */
 import type { UiaError } from './errors';
 
-/**
- * Key of each error class's brand (a static string: `'UiaError'`, `'StageError'`, ...), the same
- * symbol in every copy of the package.
- */
-export const ERROR_KIND: unique symbol = Symbol.for('matrix-uia.error') as never;
+/** The brand every matrix-uia error carries (non-enumerable, `true`): one symbol in every copy of the package. */
+export const UIA_ERROR: unique symbol = Symbol.for('matrix-uia.error') as never;
 
 /** Type guard for any matrix-uia error, from this copy of the package or another one. */
 export function isUiaError(e: unknown): e is UiaError {
-  // The class's brand (a non-empty string; inherited statics count): only matrix-uia's errors have one.
-  return !!(e as { constructor?: { [ERROR_KIND]?: string } } | null | undefined)?.constructor?.[ERROR_KIND];
+  return (e as { [UIA_ERROR]?: unknown } | null | undefined)?.[UIA_ERROR] === true;
 }

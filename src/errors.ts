@@ -5,7 +5,7 @@
  * Messages never contain credentials: they are built from the server's `errcode`/`error` and
  * from our own text only.
  */
-import { ERROR_KIND as KIND } from './error-brand';
+import { isUiaError, UIA_ERROR } from './error-brand';
 import type { UIAFlow } from './types';
 
 export { isUiaError } from './error-brand';
@@ -27,12 +27,14 @@ export type UiaErrorCode =
  * Base class of every error matrix-uia produces.
  *
  * `instanceof` works across copies of the package (the ESM and the CommonJS build loaded in one
- * process): each class has a brand under a `Symbol.for` key, and `Symbol.hasInstance` accepts a
- * value whose prototype chain has a class of the same brand. The brand is also the error's `name`.
+ * process): every error carries the `Symbol.for('matrix-uia.error')` brand, each class names
+ * itself in `errorName` (also its errors' `name`), and `Symbol.hasInstance` accepts a branded
+ * value whose prototype chain has a class of the same `errorName`. (String keys, not symbols, on
+ * the classes: a computed class key would keep every class in every app's bundle.)
  */
 export class UiaError extends Error {
-  /** This class's brand, also its errors' `name`. */
-  static readonly [KIND]: string = 'UiaError';
+  /** This class's name, stable across bundles and minification: its errors' `name`, and what `instanceof` compares across copies. */
+  static readonly errorName: string = 'UiaError';
   // Fields are `declare`d and assigned in the constructor (as TypeScript's parameter properties
   // would be, without a second, empty definition of each): a few bytes in every app's bundle.
   /** Which kind of failure this is. */
@@ -41,14 +43,20 @@ export class UiaError extends Error {
   constructor(code: UiaErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
-    this.name = (new.target as typeof UiaError)[KIND];
+    this.name = (new.target as typeof UiaError).errorName;
+  }
+
+  /** The brand of every matrix-uia error (on the prototype: not an own key, not in JSON). */
+  get [UIA_ERROR](): true {
+    return true;
   }
 
   /** `instanceof` for errors of this class from any copy of matrix-uia. */
   static override [Symbol.hasInstance](value: unknown): boolean {
-    // Up the prototype chain: this copy's prototype, or another copy's class of this class's brand.
-    const proto = Object.getPrototypeOf(Object(value)) as { constructor?: { [KIND]?: string } } | null;
-    return !!proto && (proto === this.prototype || (Object.hasOwn(this, KIND) && proto.constructor?.[KIND] === this[KIND]) || this[Symbol.hasInstance](proto));
+    // Up the prototype chain: this copy's prototype, or (a branded error of another copy) a class of this class's own name.
+    const name = isUiaError(value) && Object.hasOwn(this, 'errorName') && this.errorName;
+    for (let p = Object(value) as { constructor?: { errorName?: string } } | null; (p = Object.getPrototypeOf(p)); ) if (p === this.prototype || (name && p.constructor?.errorName === name)) return true;
+    return false;
   }
 }
 
@@ -58,8 +66,8 @@ export class UiaError extends Error {
  * Same name, message and fields as matrix-js-sdk's `NoAuthFlowFoundError`.
  */
 export class NoAuthFlowFoundError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'NoAuthFlowFoundError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'NoAuthFlowFoundError';
+  /** Always `'NoAuthFlowFoundError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'NoAuthFlowFoundError';
   /** Stages the inputs require a flow to contain (email and/or msisdn). */
   declare readonly required_stages: string[];
   /** The flows the server offered. */
@@ -77,8 +85,8 @@ export class NoAuthFlowFoundError extends UiaError {
  * the user may try again. Shown on the stage, never a final error by itself.
  */
 export class StageError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'StageError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'StageError';
+  /** Always `'StageError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'StageError';
   /** The stage that was attempted. */
   declare readonly stage: string | null;
   /** The server's `errcode`, e.g. `M_FORBIDDEN` for a wrong password. */
@@ -96,8 +104,8 @@ export class StageError extends UiaError {
 
 /** The endpoint answered with something other than success or a UIA challenge. */
 export class EndpointError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'EndpointError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'EndpointError';
+  /** Always `'EndpointError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'EndpointError';
   /** The HTTP status of the answer, e.g. 403 or 500. */
   declare readonly httpStatus: number;
   /** The parsed body (or `undefined` when it was not JSON). */
@@ -118,8 +126,8 @@ export class EndpointError extends UiaError {
 
 /** The request never got an HTTP answer (DNS, connection, CORS, TLS, a thrown request function). */
 export class NetworkError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'NetworkError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'NetworkError';
+  /** Always `'NetworkError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'NetworkError';
   /** Wraps the fault that prevented an HTTP answer, kept as `cause`. */
   constructor(cause: unknown) {
     super('NETWORK', `Network error: ${describe(cause)}`, { cause });
@@ -128,8 +136,8 @@ export class NetworkError extends UiaError {
 
 /** The server kept answering 429 after every allowed retry. */
 export class RateLimitedError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'RateLimitedError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'RateLimitedError';
+  /** Always `'RateLimitedError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'RateLimitedError';
   /** The last wait the server asked for, in ms. */
   declare readonly retryAfterMs: number;
   /** How many retries were made. */
@@ -144,8 +152,8 @@ export class RateLimitedError extends UiaError {
 
 /** The negotiation was cancelled by the app or the user. */
 export class AbortedError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'AbortedError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'AbortedError';
+  /** Always `'AbortedError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'AbortedError';
   /** Builds the error; `message` defaults to a generic cancellation text. */
   constructor(message = 'User-interactive authentication was cancelled') {
     super('ABORTED', message);
@@ -154,8 +162,8 @@ export class AbortedError extends UiaError {
 
 /** The server broke the UIA protocol (malformed 401 body, impossible state, oversize data). */
 export class ProtocolError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'ProtocolError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'ProtocolError';
+  /** Always `'ProtocolError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'ProtocolError';
   /** Builds the error; `message` says what the server got wrong (prefixed for display). */
   constructor(message: string) {
     super('PROTOCOL', `Homeserver protocol error: ${message}`);
@@ -164,8 +172,8 @@ export class ProtocolError extends UiaError {
 
 /** A resumed session was used for a different request than the one it was opened for. */
 export class SessionMismatchError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'SessionMismatchError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'SessionMismatchError';
+  /** Always `'SessionMismatchError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'SessionMismatchError';
   /** Builds the error; `message` defaults to a generic mismatch text. */
   constructor(message = 'This UIA session belongs to a different request') {
     super('SESSION_MISMATCH', message);
@@ -174,8 +182,8 @@ export class SessionMismatchError extends UiaError {
 
 /** The options given to the chart cannot work (an invalid client secret, an empty session id). */
 export class InvalidOptionsError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'InvalidOptionsError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'InvalidOptionsError';
+  /** Always `'InvalidOptionsError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'InvalidOptionsError';
   /** Builds the error; `message` names the unusable option. */
   constructor(message: string) {
     super('INVALID_OPTIONS', message);
@@ -184,8 +192,8 @@ export class InvalidOptionsError extends UiaError {
 
 /** An out-of-band stage was not completed within the polling give-up time. */
 export class TimeoutError extends UiaError {
-  /** This class's brand: its errors' `name` is always `'TimeoutError'`, stable across bundles and minification. */
-  static override readonly [KIND]: string = 'TimeoutError';
+  /** Always `'TimeoutError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'TimeoutError';
   /** Builds the error; `message` defaults to a generic give-up text. */
   constructor(message = 'Gave up waiting for the stage to be completed elsewhere') {
     super('TIMEOUT', message);
