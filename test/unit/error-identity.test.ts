@@ -84,3 +84,10 @@ test('the brand changes no visible shape: same own enumerable keys, same JSON', 
   const endpoint = new a.EndpointError(500, 'not json');
   expect([endpoint.errcode, endpoint.message]).toEqual([undefined, '500: request failed']);
 });
+
+test('every error class exported by the core declares its own errorName (else instanceof misses other copies)', () => {
+  const core = jest.requireActual<Record<string, unknown>>('../../src/index');
+  const classes = Object.entries(core).filter((e): e is [string, typeof a.UiaError] => typeof e[1] === 'function' && (e[1] === a.UiaError || (e[1] as { prototype?: unknown }).prototype instanceof Error) && 'errorName' in (e[1] as object));
+  expect(classes.map(([n]) => n)).toEqual(expect.arrayContaining([...CLASSES]));
+  for (const [exported, cls] of classes) expect([exported, Object.hasOwn(cls, 'errorName') && cls.errorName]).toEqual([exported, exported]);
+});
