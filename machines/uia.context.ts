@@ -90,7 +90,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stageError: null,
     email: { sid: i.emailSid, attempt: 0 },
     pendingAuth: null,
-    retry: { target: null, count: 0, afterMs: 0, finalSubmits: 0 },
+    retry: { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 },
     poll: IDLE_POLL,
     result: null,
     error: null,

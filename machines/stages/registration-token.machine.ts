@@ -62,7 +62,9 @@ export const registrationTokenStageMachine = setup({
   actions: {
     submit: sendParent(({ context, event }): StageToParentEvent => {
       const { token } = (event as unknown as { output: TokenCheckResult }).output;
-      return { type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type, token: token.unseal() } as AuthDict) };
+      const auth = new Sealed({ type: context.type, token: token.unseal() } as AuthDict);
+      // The app's preset token is submitted without the user: `auto`, which the chart bounds.
+      return context.preset ? { type: 'STAGE.SUBMIT', auth, auto: true } : { type: 'STAGE.SUBMIT', auth };
     }),
     dropPreset: assign({ preset: null }),
     ...errorActions<RegistrationTokenStageContext>(),
@@ -98,7 +100,7 @@ export const registrationTokenStageMachine = setup({
         }),
         onDone: [
           { guard: 'isInvalid', target: 'waiting', actions: ['dropPreset', 'recordInvalid'] },
-          { target: 'submitted', actions: ['dropPreset', 'submit'] },
+          { target: 'submitted', actions: ['submit', 'dropPreset'] },
         ],
         // The provided checker turns its own failures into `valid: null`; an error here means the
         // checker itself is broken, so the user is asked again rather than left in limbo.
