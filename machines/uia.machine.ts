@@ -309,6 +309,10 @@ export const uiaMachine = setup({
       error: () => new ProtocolError('the server keeps asking for authentication without progress'),
     }),
     storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
+    /** The stage machine itself threw (a context factory, action or guard): no stage can go on. */
+    storeStageCrash: assign({
+      error: ({ context, event }) => new ProtocolError(`the ${context.stage} stage could not run`, { cause: (event as { error?: unknown }).error }),
+    }),
     storeCancelled: assign({ error: () => new AbortedError() }),
     enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => ({
       retry: { ...context.retry, target: params.target, afterMs: rateLimitWait(context, event), count: context.retry.count + 1 },
@@ -407,6 +411,9 @@ export const uiaMachine = setup({
     CANCEL: { target: '.cancelled' },
     'STAGE.UPDATE': { actions: 'storeStageUpdate' },
     'STAGE.FAIL': { target: '.failed', actions: 'storeStageFailure' },
+    // Without this, a stage child that throws (bad data in a context factory, an app's action)
+    // puts the chart in XState's `error` status, reported as an uncaught error.
+    'xstate.error.actor.stage': { target: '.failed', actions: 'storeStageCrash' },
     ...Object.fromEntries(FORWARDED.map((t) => [t, { actions: 'forwardToStage' }])),
   },
   states: {

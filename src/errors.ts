@@ -133,8 +133,8 @@ export class ProtocolError extends UiaError {
   /** Always `'ProtocolError'`, stable across bundles and minification. */
   override name = 'ProtocolError';
   /** Builds the error; `message` says what the server got wrong (prefixed for display). */
-  constructor(message: string) {
-    super('PROTOCOL', `Homeserver protocol error: ${message}`);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PROTOCOL', `Homeserver protocol error: ${message}`, options);
   }
 }
 

@@ -259,7 +259,9 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
           stageSub?.unsubscribe();
           watched = stage;
           lastValue = '';
-          stageSub = stage ? stage.subscribe(() => promptStage(stage)) : null;
+          // The error handler is needed: a stage that throws is ended by the chart (ProtocolError),
+          // but XState reports an actor's error as uncaught to an observer without one.
+          stageSub = stage ? stage.subscribe({ next: () => promptStage(stage), error: () => {} }) : null;
           if (stage) promptStage(stage);
         }
         if (snapshot.status === 'active' && snapshot.context.poll.stopped && !failure) {
