@@ -124,6 +124,8 @@ export function createMsisdnTokenActor(source: FunctionSource<RequestMsisdnToken
  */
 export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnTokenFn> | undefined) {
   return fromPromise<boolean, MsisdnCodeActorInput>(async ({ input, signal, system }) => {
+    // Restored from a persisted snapshot, the sealed code is only a marker: the user types it again.
+    if (!(input.code instanceof Sealed)) throw interruptedByRestore();
     const fn = resolveFn(source, system);
     const token = input.code.unseal();
     if (fn) {
@@ -150,6 +152,9 @@ export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnToken
  */
 export function createTokenCheckActor(source: FunctionSource<CheckRegistrationTokenFn> | undefined) {
   return fromPromise<TokenCheckResult, TokenCheck>(async ({ input, signal, system }) => {
+    // Restored from a persisted snapshot, the sealed token is only a marker: reported as
+    // interrupted (the stage asks again) rather than submitted as "[sealed]".
+    if (!(input.token instanceof Sealed)) throw interruptedByRestore();
     const fn = resolveFn(source, system);
     if (!fn) return { token: input.token, valid: null };
     try {

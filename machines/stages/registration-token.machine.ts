@@ -69,6 +69,7 @@ export const registrationTokenStageMachine = setup({
     dropPreset: assign({ preset: null }),
     ...errorActions<RegistrationTokenStageContext>(),
     recordInvalid: assign({ error: ({ context }) => new StageError(context.type, 'M_UNAUTHORIZED', 'Invalid registration token') }),
+    // The checker broke, or a restore interrupted the check (its token did not survive JSON).
     recordCheckFailed: assign({ error: ({ context }) => new StageError(context.type, undefined, 'Could not check the registration token') }),
   },
 }).createMachine({
@@ -103,7 +104,8 @@ export const registrationTokenStageMachine = setup({
           { target: 'submitted', actions: ['submit', 'dropPreset'] },
         ],
         // The provided checker turns its own failures into `valid: null`; an error here means the
-        // checker itself is broken, so the user is asked again rather than left in limbo.
+        // checker itself is broken or a restore interrupted the check, so the user is asked again
+        // rather than left in limbo.
         onError: { target: 'waiting', actions: ['dropPreset', 'recordCheckFailed'] },
       },
     },
