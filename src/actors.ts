@@ -9,6 +9,7 @@ import { fromPromise, type ActorSystem } from 'xstate';
 import { InvalidOptionsError } from './errors';
 import type { RequestOutcome } from './parse-auth-response';
 import { Sealed } from './secret';
+import { keepUntrusted, secretsOf } from './untrusted';
 import type {
   AuthDict,
   CheckRegistrationTokenFn,
@@ -83,17 +84,21 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
     // A request restored from a persisted snapshot lost its dict (sealed values do not survive
     // serialisation): report it as interrupted rather than send a broken body.
     if (!(input.auth instanceof Sealed)) throw interruptedByRestore();
+    const auth = input.auth.unseal();
     try {
-      const data = await request(input.auth.unseal(), { signal, background: input.background });
+      const data = await request(auth, { signal, background: input.background });
       return { kind: 'success', data };
     } catch (e) {
+      // What comes back is kept (a snapshot's error, a thrown error): copied here, bounded, plain
+      // and without the credentials just sent, so nothing downstream reads a getter or a Proxy.
+      const secrets = secretsOf(auth);
       if (isHttpErrorLike(e)) {
-        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: e.data };
+        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: keepUntrusted(e.data, secrets) };
         const retryAfterMs = retryAfterOf(e);
         if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
         return outcome;
       }
-      throw e;
+      throw keepUntrusted(e, secrets);
     }
   });
 }
