@@ -91,9 +91,10 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
     } catch (e) {
       // What comes back is kept (a snapshot's error, a thrown error): copied here, bounded, plain
       // and without the credentials just sent, so nothing downstream reads a getter or a Proxy.
+      // A 401 is validated by its own limits (src/limits.ts): up to 1 MB of it is taken.
       const secrets = secretsOf(auth);
       if (isHttpErrorLike(e)) {
-        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: keepUntrusted(e.data, secrets) };
+        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: keepUntrusted(e.data, secrets, e.httpStatus === 401 ? 1 << 20 : undefined) };
         const retryAfterMs = retryAfterOf(e);
         if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
         return outcome;

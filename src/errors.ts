@@ -190,6 +190,8 @@ function clip(text: unknown): string | undefined {
 
 /** A short, credential-free description of an arbitrary thrown value. */
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
+  // An error, or the plain copy the request actor keeps of one (src/untrusted.ts).
+  const { name, message } = (cause ?? {}) as { name?: unknown; message?: unknown };
+  if (typeof message === 'string') return !name || name === 'Error' ? message : `${String(name)}: ${message}`;
   return typeof cause === 'string' ? cause : 'request failed';
 }

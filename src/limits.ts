@@ -24,9 +24,7 @@ export const LIMITS = {
    * lets a flow finish cannot make it loop.
    */
   maxUnattendedRequests: 16,
-  /** Deepest nesting kept of an error body or a transport error (src/untrusted.ts). */
-  maxKeptDepth: 16,
-  /** Most characters (keys and strings) kept of an error body or a transport error. */
+  /** Most characters of JSON kept of an error body or a transport error; beyond, only `errcode` and `error`. */
   maxKeptChars: 64 * 1024,
   /** Longest server `errcode` or `error` text kept in a `StageError` or `EndpointError` message. */
   maxErrorTextLength: 1000,

@@ -18,7 +18,7 @@ const flow = { stages: ['m.login.dummy'] };
  * The limits on a 401 body. The others bound the chart's own requests and what is kept of
  * error answers: test/regressions/endless-session-resubmission.test.ts, kept-error-bodies.test.ts.
  */
-type BodyLimit = Exclude<keyof typeof LIMITS, 'maxUnattendedRequests' | 'maxKeptDepth' | 'maxKeptChars' | 'maxErrorTextLength'>;
+type BodyLimit = Exclude<keyof typeof LIMITS, 'maxUnattendedRequests' | 'maxKeptChars' | 'maxErrorTextLength'>;
 
 /** A 401 body with one dimension set to `n`. */
 const bodies: Record<BodyLimit, { make: (n: number) => Record<string, unknown>; message: RegExp }> = {
