@@ -3,7 +3,7 @@
  */
 import { generateClientSecret, isValidClientSecret } from '../src/client-secret';
 import { InvalidOptionsError } from '../src/errors';
-import { Sealed } from '../src/secret';
+import { Sealed, unseal } from '../src/secret';
 import { checkSessionBinding } from '../src/session-binding';
 import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
@@ -74,7 +74,8 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
         maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
       },
       configError,
-      presetToken: i.inputs?.registrationToken ? new Sealed(i.inputs.registrationToken) : null,
+      // Already sealed when it comes through createUiaActor (toMachineInput).
+      presetToken: i.inputs?.registrationToken ? new Sealed(unseal(i.inputs.registrationToken)) : null,
       authData: i.authData ?? null,
       clientSecret: i.clientSecret ?? generateClientSecret(),
       requestFingerprint: i.requestFingerprint ?? i.sessionFingerprint,

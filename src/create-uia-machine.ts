@@ -23,6 +23,7 @@ import { bindUiaFunctions } from './bound-functions';
 import { InvalidOptionsError } from './errors';
 import type { UiaFunctions, UiaOptions } from './options';
 import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
+import { Sealed } from './secret';
 import type { StageKind } from './stage-kind';
 import type { UiaRequestFn } from './types';
 
@@ -116,7 +117,10 @@ export function toMachineInput<T>(options: UiaOptions<T> & { stages?: unknown })
   void requestMsisdnToken;
   void submitMsisdnToken;
   void checkRegistrationToken;
-  return input;
+  // Sealed on the way in: the actor keeps its input (`options.input`) for its whole life, and
+  // anything that walks the actor (a live snapshot's children lead to it) would find it in clear.
+  const token = input.inputs?.registrationToken;
+  return typeof token === 'string' ? { ...input, inputs: { ...input.inputs, registrationToken: new Sealed(token) as never } } : input;
 }
 
 /** Options of {@link createUiaActor} beyond the negotiation's own. */
