@@ -7,7 +7,7 @@
  * negotiation with the same stage set and binds each negotiation's functions to its actor system
  * (src/bound-functions.ts), which is cheaper per negotiation and bundles only the stages given.
  */
-import { createActor, type Actor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { StageMachineSet, StageMachines } from '../machines/stages';
 import { uiaMachine } from '../machines/uia.machine';
 import type { UiaMachineInput } from '../machines/uia.types';
@@ -22,6 +22,7 @@ import {
 import { bindUiaFunctions } from './bound-functions';
 import { InvalidOptionsError } from './errors';
 import type { UiaFunctions, UiaOptions } from './options';
+import { isCheckedSnapshot, type CheckedUiaSnapshot } from './checked-snapshot';
 import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
 import { Sealed } from './secret';
 import type { StageKind } from './stage-kind';
@@ -142,8 +143,12 @@ export interface CreateUiaActorExtras {
   inspect?: SanitizedInspector | Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Set `false` to hand a raw observer raw events (tests of your own only). Default `true`. */
   sanitize?: boolean;
-  /** A persisted snapshot (`actor.getPersistedSnapshot()`) to resume from. */
-  snapshot?: Snapshot<unknown>;
+  /**
+   * A persisted snapshot to resume from, checked: `checkUiaSnapshot(JSON.parse(saved))`, or what
+   * `loadUiaSnapshot` (matrix-uia/browser) returns. A raw one is refused (`InvalidOptionsError`):
+   * stored JSON is untrusted, and the validator is then bundled only by apps that restore.
+   */
+  snapshot?: CheckedUiaSnapshot;
 }
 
 /**
@@ -159,6 +164,7 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     }
     observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
+  if (snapshot && !isCheckedSnapshot(snapshot)) throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');
   const actor = createActor(sharedUiaMachine(stages), {
     input: toMachineInput(rest),
     ...(observer ? { inspect: observer } : {}),

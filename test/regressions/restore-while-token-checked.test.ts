@@ -7,6 +7,7 @@
  * interruption, and the stage asks for the token again, as a restored password or SMS code
  * submission does. Neighbour: the SMS code submission restored mid-flight is reported the same way.
  */
+import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import { stageMachines } from '../../machines/stages';
 import { createUiaActor } from '../../src/create-uia-machine';
 import type { AuthDict } from '../../src/types';
@@ -65,7 +66,7 @@ describe.each([
     first.stop();
 
     hang = false;
-    const restored = createUiaActor({ ...options, snapshot: JSON.parse(json) });
+    const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(JSON.parse(json)) });
     restored.subscribe((_snapshot) => {}); // next-only, as many apps write it
     restored.start();
     await tick();
@@ -110,7 +111,7 @@ test('neighbour: an SMS code submission restored mid-flight is reported as inter
   expect(json).not.toContain('246810');
   first.stop();
   hang = false;
-  const restored = createUiaActor({ ...options, snapshot: JSON.parse(json) });
+  const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(JSON.parse(json)) });
   restored.start();
   await tick();
   const child = (restored.getSnapshot().children as Record<string, { getSnapshot(): { value: unknown; context: { error: { message: string } | null } } }>).stage!;
