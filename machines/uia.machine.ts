@@ -551,7 +551,9 @@ export const uiaMachine = setup({
             onDone: [
               { guard: 'isSuccess', target: '#uia.done', actions: 'storeResult' },
               { guard: 'pollUnchanged', target: 'waiting', actions: 'countPoll' },
-              { guard: 'isChallenge', target: '#uia.routing', actions: 'applyChallenge' },
+              // Counted as a poll too: a server answering each poll with a new session must not
+              // reset the backoff (a stage that changes opens afresh with IDLE_POLL anyway).
+              { guard: 'isChallenge', target: '#uia.routing', actions: ['applyChallenge', 'countPoll'] },
               { guard: 'isRateLimited', target: 'waiting', actions: 'penalisePoll' },
               { guard: 'isServerFault', target: 'waiting', actions: 'countPoll' },
               { target: '#uia.failed', actions: 'storeAnswerError' },
