@@ -9,7 +9,7 @@ import { fromPromise, type ActorSystem } from 'xstate';
 import { InvalidOptionsError } from './errors';
 import type { RequestOutcome } from './parse-auth-response';
 import { Sealed } from './secret';
-import { keepUntrusted, secretsOf } from './untrusted';
+import { keepUntrusted } from './untrusted';
 import type {
   AuthDict,
   CheckRegistrationTokenFn,
@@ -84,22 +84,20 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
     // A request restored from a persisted snapshot lost its dict (sealed values do not survive
     // serialisation): report it as interrupted rather than send a broken body.
     if (!(input.auth instanceof Sealed)) throw interruptedByRestore();
-    const auth = input.auth.unseal();
     try {
-      const data = await request(auth, { signal, background: input.background });
+      const data = await request(input.auth.unseal(), { signal, background: input.background });
       return { kind: 'success', data };
     } catch (e) {
-      // What comes back is kept (a snapshot's error, a thrown error): copied here, bounded, plain
-      // and without the credentials just sent, so nothing downstream reads a getter or a Proxy.
-      // A 401 is validated by its own limits (src/limits.ts): up to 1 MB of it is taken.
-      const secrets = secretsOf(auth);
+      // An answer's body is kept (a snapshot's error, a thrown error): copied here, bounded, plain
+      // and without credentials, so nothing downstream reads a getter or a Proxy. A 401 is
+      // validated by its own limits (src/limits.ts): up to 1 MB of it is taken.
       if (isHttpErrorLike(e)) {
-        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: keepUntrusted(e.data, secrets, e.httpStatus === 401 ? 1 << 20 : undefined) };
+        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: keepUntrusted(e.data, e.httpStatus === 401 ? 1 << 20 : undefined) };
         const retryAfterMs = retryAfterOf(e);
         if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
         return outcome;
       }
-      throw keepUntrusted(e, secrets);
+      throw e;
     }
   });
 }

@@ -17,16 +17,14 @@ import {
   createMsisdnTokenActor,
   createRequestActor,
   createTokenCheckActor,
-  interruptedByRestore,
 } from './actors';
 import { bindUiaFunctions } from './bound-functions';
 import { InvalidOptionsError } from './errors';
 import type { UiaFunctions, UiaOptions } from './options';
-import { isCheckedSnapshot, type CheckedUiaSnapshot } from './checked-snapshot';
+import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot } from './checked-snapshot';
 import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
 import { Sealed } from './secret';
 import type { StageKind } from './stage-kind';
-import type { UiaRequestFn } from './types';
 
 export { bindUiaFunctions } from './bound-functions';
 
@@ -164,38 +162,16 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     }
     observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
-  if (snapshot && !isCheckedSnapshot(snapshot)) throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');
+  // A checked snapshot carries its own restore procedure (src/restore-snapshot.ts), so the core
+  // does not bundle it: a raw one is refused.
+  const restore = snapshot?.[CHECKED_SNAPSHOT];
+  if (snapshot && typeof restore !== 'function') throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');
   const actor = createActor(sharedUiaMachine(stages), {
     input: toMachineInput(rest),
     ...(observer ? { inspect: observer } : {}),
     ...(snapshot ? { snapshot: snapshot as never } : {}),
   });
   const fns = rest as UiaFunctions<T>;
-  // XState starts a restored state's request again, as the actor starts, from the snapshot's
-  // copy of its input: that would send a credential a second time. Calls made while the restored
-  // actor starts are refused (reported as interrupted, as a dict lost to JSON is); the chart is
-  // then told (RESUME) which requests may be made afresh: those without a credential.
-  let restoring = false;
-  const request: UiaRequestFn<T> = (auth, opts) =>
-    restoring ? Promise.reject(interruptedByRestore()) : fns.request(auth, opts);
-  bindUiaFunctions(actor, snapshot && typeof fns.request === 'function' ? { ...fns, request } : fns);
-  if (snapshot) {
-    const start = actor.start.bind(actor);
-    actor.start = () => {
-      // Once: a second start() of a running actor must not nudge (and re-send) again.
-      actor.start = start;
-      restoring = true;
-      try {
-        start();
-      } finally {
-        restoring = false;
-      }
-      // The chart knows what a restored state must redo: a lost timer (`rateLimited`,
-      // `polling.waiting`), a request without a credential (`requesting`, the final `{session}`
-      // submission, `polling.checking`); every other state ignores RESUME.
-      if (actor.getSnapshot().status === 'active') actor.send({ type: 'RESUME' });
-      return actor;
-    };
-  }
+  bindUiaFunctions(actor, restore ? (restore(actor, fns) as UiaFunctions<T>) : fns);
   return actor;
 }

@@ -190,8 +190,11 @@ function clip(text: unknown): string | undefined {
 
 /** A short, credential-free description of an arbitrary thrown value. */
 function describe(cause: unknown): string {
-  // An error, or the plain copy the request actor keeps of one (src/untrusted.ts).
-  const { name, message } = (cause ?? {}) as { name?: unknown; message?: unknown };
-  if (typeof message === 'string') return !name || name === 'Error' ? message : `${String(name)}: ${message}`;
-  return typeof cause === 'string' ? cause : 'request failed';
+  try {
+    if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
+    if (typeof cause === 'string') return cause;
+  } catch {
+    // A throwing getter (a Proxy as the rejection value): nothing to show.
+  }
+  return 'request failed';
 }

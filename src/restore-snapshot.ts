@@ -18,7 +18,8 @@
 import { createInitialContext } from '../machines/uia.context';
 import { uiaMachine } from '../machines/uia.machine';
 import type { UiaContext } from '../machines/uia.types';
-import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot } from './checked-snapshot';
+import { interruptedByRestore } from './actors';
+import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot, type RestoreProcedure } from './checked-snapshot';
 import { isValidClientSecret } from './client-secret';
 import { InvalidOptionsError, ProtocolError } from './errors';
 import { LIMITS } from './limits';
@@ -173,8 +174,38 @@ export function checkUiaSnapshot(saved: unknown): CheckedUiaSnapshot {
   }
   if (context.stageKind !== null && !children.stage) fail('the open stage has no stage machine snapshot');
   const out = { ...s, context, children };
-  Object.defineProperty(out, CHECKED_SNAPSHOT, { value: true });
+  // Not enumerable: a checked snapshot serialises as the snapshot it is.
+  Object.defineProperty(out, CHECKED_SNAPSHOT, { value: restoreProcedure });
   return out as unknown as CheckedUiaSnapshot;
 }
+
+/**
+ * What `createUiaActor` does with a checked snapshot. XState starts a restored state's request
+ * again, as the actor starts, from the snapshot's copy of its input: that would send a credential
+ * a second time. Calls made while the restored actor starts are refused (reported as interrupted,
+ * as a dict lost to JSON is); the chart is then told (RESUME) which requests may be made afresh:
+ * those without a credential.
+ */
+const restoreProcedure: RestoreProcedure = (actor, fns) => {
+  let restoring = false;
+  const start = actor.start.bind(actor);
+  actor.start = () => {
+    // Once: a second start() of a running actor must not nudge (and re-send) again.
+    actor.start = start;
+    restoring = true;
+    try {
+      start();
+    } finally {
+      restoring = false;
+    }
+    // The chart knows what a restored state must redo: a lost timer (`rateLimited`,
+    // `polling.waiting`), a request without a credential (`requesting`, the final `{session}`
+    // submission, `polling.checking`); every other state ignores RESUME.
+    if (actor.getSnapshot().status === 'active') actor.send({ type: 'RESUME' });
+    return actor;
+  };
+  if (typeof fns.request !== 'function') return fns;
+  return { ...fns, request: (auth, opts) => (restoring ? Promise.reject(interruptedByRestore()) : fns.request(auth, opts)) };
+};
 
 export type { CheckedUiaSnapshot } from './checked-snapshot';

@@ -82,7 +82,8 @@ function redactJsonText(text: string): string {
 function redactSnapshot<S>(snapshot: S): S {
   if (typeof snapshot !== 'object' || snapshot === null) return snapshot;
   const s = snapshot as Record<string, unknown>;
-  return { ...s, context: redactSecrets(s.context), output: redactSecrets(s.output), input: redactSecrets(s.input) } as S;
+  // `error`: a failed request actor's snapshot holds the transport's error (an axios error holds the body).
+  return { ...s, context: redactSecrets(s.context), output: redactSecrets(s.output), input: redactSecrets(s.input), error: redactSecrets(s.error) } as S;
 }
 
 /**
