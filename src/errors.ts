@@ -71,9 +71,11 @@ export class StageError extends UiaError {
     errcode: string | undefined,
     serverError: string | undefined,
   ) {
-    super('STAGE', clip(serverError) ?? clip(errcode) ?? 'Authentication stage failed');
-    this.errcode = clip(errcode);
-    this.serverError = clip(serverError);
+    const text = clip(serverError);
+    const code = clip(errcode);
+    super('STAGE', text ?? code ?? 'Authentication stage failed');
+    this.errcode = code;
+    this.serverError = text;
   }
 }
 

@@ -63,14 +63,6 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Whether text holds a lone UTF-16 surrogate: valid in a JSON string (`"\ud800"`), but no URL,
- * encoder or display can take it, so a stage type or session holding one is a protocol error.
- */
-function illFormed(s: string): boolean {
-  return /\p{Cs}/u.test(s);
-}
-
-/**
  * Validates a 401 body as a UIA challenge.
  *
  * @returns the challenge, or a `ProtocolError` naming the first thing wrong with it.
@@ -88,14 +80,14 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
     }
     for (const stage of flow.stages) {
       // `.`/`..` are no stage types, and would escape the fallback page's path segment.
-      if (typeof stage !== 'string' || stage.length === 0 || stage.length > LIMITS.maxStageTypeLength || stage === '.' || stage === '..' || illFormed(stage)) {
+      if (typeof stage !== 'string' || stage.length === 0 || stage.length > LIMITS.maxStageTypeLength || stage === '.' || stage === '..') {
         return new ProtocolError('a flow has a stage that is not a non-empty string');
       }
     }
     // Copied, so nothing downstream can mutate (or be mutated through) the server's arrays.
     parsedFlows.push({ stages: [...(flow.stages as string[])] });
   }
-  if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > LIMITS.maxSessionLength || illFormed(session))) {
+  if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > LIMITS.maxSessionLength)) {
     return new ProtocolError('"session" is not a non-empty string');
   }
   // No prototype: a stage type `__proto__` (or `constructor`) is a key like any other, and can
