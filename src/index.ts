@@ -110,7 +110,7 @@ export type { SanitizedInspector } from './sanitized-inspector';
 export { Sealed } from './secret';
 export { LIMITS } from './limits';
 export { checkUiaSnapshot } from './restore-snapshot';
-export type { CheckedUiaSnapshot } from './checked-snapshot';
+export type { CheckedUiaSnapshot, RestoreProcedure } from './checked-snapshot';
 export { isHttpErrorLike } from './actors';
 export type { HttpErrorLike, RequestActorInput } from './actors';
 
