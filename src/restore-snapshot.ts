@@ -164,16 +164,22 @@ export function checkUiaSnapshot(saved: unknown): CheckedUiaSnapshot {
   if (s.status !== 'active' && s.status !== 'done') fail(`status is ${JSON.stringify(s.status) ?? 'missing'}: only an active or finished negotiation can be restored`);
   if (!isRestingState(s.value)) fail(`${JSON.stringify(s.value) ?? 'no state'} is not a state of the UIA chart`);
   const context = contextOf(s.context);
-  const children = record(s.children ?? {}, 'children');
-  for (const [id, child] of Object.entries(children)) {
+  const children: Rec = {};
+  for (const [id, child] of Object.entries(record(s.children ?? {}, 'children'))) {
     const ch = record(child, `children.${id}`);
     const ok = id === 'request' ? ch.src === 'request' : id === 'stage' && ch.src === context.stageKind;
     if (!ok) fail(`children.${id} is not the chart's ${id === 'stage' ? `${String(context.stageKind)} stage` : 'request'}`);
-    const status = record(ch.snapshot, `children.${id}.snapshot`).status;
-    if (status !== 'active' && status !== 'done') fail(`children.${id} has status ${JSON.stringify(status) ?? 'missing'}`);
+    const snapshot = record(ch.snapshot, `children.${id}.snapshot`);
+    if (snapshot.status !== 'active' && snapshot.status !== 'done') fail(`children.${id} has status ${JSON.stringify(snapshot.status) ?? 'missing'}`);
+    // Rebuilt, not copied: no history states in any of the machines, and no error to restore. A
+    // stage whose own context was tampered with fails when it runs, which the chart ends typed.
+    children[id] = { src: ch.src, systemId: typeof ch.systemId === 'string' ? ch.systemId : undefined, syncSnapshot: ch.syncSnapshot === true, snapshot: { ...snapshot, historyValue: {}, error: undefined } };
   }
   if (context.stageKind !== null && !children.stage) fail('the open stage has no stage machine snapshot');
-  const out = { ...s, context, children };
+  const output = s.status === 'done' ? record(s.output, 'output') : undefined;
+  if (output && output.status !== 'done' && output.status !== 'failed' && output.status !== 'cancelled') fail('output has no known status');
+  // Only the fields of a persisted snapshot, rebuilt: nothing else of the stored object is kept.
+  const out = { status: s.status, value: s.value, context, children, output, error: undefined, historyValue: {} };
   // Not enumerable: a checked snapshot serialises as the snapshot it is.
   Object.defineProperty(out, CHECKED_SNAPSHOT, { value: restoreProcedure });
   return out as unknown as CheckedUiaSnapshot;

@@ -116,3 +116,19 @@ test('neighbour: a background dict (poll.override) restored as its JSON marker d
   expect(s.calls.at(-1)).toEqual({ session: 'S' });
   restored.stop();
 });
+
+test('fields the chart does not persist meaningfully (historyValue, error, extra keys) are rebuilt, not copied', async () => {
+  // Found by the tampered-snapshot property (test/properties/hardening-round-two.test.ts).
+  const saved = await pollingSnapshot();
+  Object.assign(saved, { historyValue: [false], error: 'boom', extra: { a: 1 } });
+  saved.children.stage.snapshot.historyValue = 7;
+  const checked = checkUiaSnapshot(saved) as unknown as Record<string, unknown>;
+  expect(checked.extra).toBeUndefined();
+  const s = server();
+  const actor = createUiaActor({ stages: stageMachines, request: s.request, snapshot: checkUiaSnapshot(saved) });
+  actor.subscribe({ error: () => {} });
+  actor.start();
+  await jest.advanceTimersByTimeAsync(100);
+  expect(actor.getSnapshot().status).toBe('active');
+  actor.stop();
+});
