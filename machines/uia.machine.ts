@@ -41,7 +41,7 @@ import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLim
 import { LIMITS } from '../src/limits';
 import { decideNextStep, sameMembers, type NextStep } from '../src/next-step';
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/parse-auth-response';
-import { Sealed } from '../src/secret';
+import { Sealed, unseal } from '../src/secret';
 import { stageKindFor, type StageKind } from '../src/stage-kind';
 import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
 import type { StageMachines } from './stages';
@@ -259,7 +259,8 @@ export const uiaMachine = setup({
       pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
     }),
     prepareSubmit: assign(({ context, event }) => {
-      const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
+      // `unseal` rather than `.unseal()`: an app's own stage machine may send its dict unsealed.
+      const auth = event.type === 'STAGE.SUBMIT' ? unseal(event.auth) : event.type === 'SUBMIT_AUTH' ? event.auth : null;
       // A stage's submission earns the flow one more `{session}` resubmission. One the stage made
       // by itself (`auto`: dummy, a preset token) counts as unattended; the user's or app's resets.
       const unattended = event.type === 'STAGE.SUBMIT' && event.auto ? context.retry.unattended + 1 : 0;
