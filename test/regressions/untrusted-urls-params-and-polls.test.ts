@@ -108,3 +108,8 @@ test('params.__proto__ and a stage type named after an Object.prototype key touc
   expect(Object.getPrototypeOf(s.context.params)).toBeNull();
   actor.stop();
 });
+
+test('neighbour: a stage type named after an Object.prototype key is no stage kind', async () => {
+  const { stageKindFor } = await import('../../src/stage-kind');
+  for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(stageKindFor(type)).toBe('fallback');
+});
