@@ -29,7 +29,7 @@ import { isSecretKey, REDACTED } from './secret-keys';
 export function keepUntrusted(value: unknown, max: number = LIMITS.maxKeptChars): unknown {
   try {
     const json = JSON.stringify(value, (key, v: unknown) => {
-      if (key && isSecretKey(key) && v) return REDACTED;
+      if (isSecretKey(key) && v) return REDACTED;
       // Text ending in JSON (`"error": "bad auth {...}"`, a body echoed as text): redacted inside.
       const at = typeof v === 'string' ? v.search(/[[{]/) : -1;
       if (at < 0) return v;
