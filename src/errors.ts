@@ -6,6 +6,7 @@
  * from our own text only.
  */
 import { isUiaError, UIA_ERROR } from './error-brand';
+import { LIMITS } from './limits';
 import type { UIAFlow } from './types';
 
 export { isUiaError } from './error-brand';
@@ -89,16 +90,18 @@ export class StageError extends UiaError {
   static override readonly errorName: string = 'StageError';
   /** The stage that was attempted. */
   declare readonly stage: string | null;
-  /** The server's `errcode`, e.g. `M_FORBIDDEN` for a wrong password. */
+  /** The server's `errcode`, e.g. `M_FORBIDDEN` for a wrong password (at most `LIMITS.maxErrorTextLength` long). */
   declare readonly errcode: string | undefined;
-  /** The server's human-readable text. */
+  /** The server's human-readable text (at most `LIMITS.maxErrorTextLength` long). */
   declare readonly serverError: string | undefined;
-  /** Builds the error from the server's 401 body for `stage`. */
+  /** Builds the error from the server's 401 body for `stage`; the server's texts are clipped. */
   constructor(stage: string | null, errcode: string | undefined, serverError: string | undefined) {
-    super('STAGE', serverError ?? errcode ?? 'Authentication stage failed');
+    const text = clip(serverError);
+    const code = clip(errcode);
+    super('STAGE', text ?? code ?? 'Authentication stage failed');
     this.stage = stage;
-    this.errcode = errcode;
-    this.serverError = serverError;
+    this.errcode = code;
+    this.serverError = text;
   }
 }
 
@@ -112,15 +115,14 @@ export class EndpointError extends UiaError {
   declare readonly data: unknown;
   /** The server's `errcode`, if the body was a Matrix error. */
   declare readonly errcode: string | undefined;
-  /** Builds the error from a non-2xx answer's status and parsed body. */
+  /** Builds the error from a non-2xx answer's status and parsed body (bounded and redacted by the request actor; not enumerable, so a persisted snapshot does not serialise it). */
   constructor(httpStatus: number, data: unknown) {
-    const body = data as { errcode?: unknown; error?: unknown } | null | undefined;
-    const errcode = text(body?.errcode);
-    const error = text(body?.error);
-    super('ENDPOINT', `${httpStatus}${errcode ? ` ${errcode}` : ''}: ${error ?? 'request failed'}`);
+    const body = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
+    const errcode = clip(body.errcode);
+    super('ENDPOINT', `${httpStatus}${errcode ? ` ${errcode}` : ''}: ${clip(body.error) ?? 'request failed'}`);
     this.httpStatus = httpStatus;
-    this.data = data;
     this.errcode = errcode;
+    Object.defineProperty(this, 'data', { value: data });
   }
 }
 
@@ -165,8 +167,8 @@ export class ProtocolError extends UiaError {
   /** Always `'ProtocolError'`: its errors' `name`, stable across bundles and minification. */
   static override readonly errorName: string = 'ProtocolError';
   /** Builds the error; `message` says what the server got wrong (prefixed for display). */
-  constructor(message: string) {
-    super('PROTOCOL', `Homeserver protocol error: ${message}`);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PROTOCOL', `Homeserver protocol error: ${message}`, options);
   }
 }
 
@@ -200,13 +202,18 @@ export class TimeoutError extends UiaError {
   }
 }
 
-/** `value` if it is a string. */
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+/** Server text at a bounded length (`LIMITS.maxErrorTextLength`); `undefined` for anything but a string. */
+function clip(text: unknown): string | undefined {
+  return typeof text === 'string' ? text.slice(0, LIMITS.maxErrorTextLength) : undefined;
 }
 
 /** A short, credential-free description of an arbitrary thrown value. */
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
-  return text(cause) ?? 'request failed';
+  try {
+    if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
+    if (typeof cause === 'string') return cause;
+  } catch {
+    // A throwing getter (a Proxy as the rejection value): nothing to show.
+  }
+  return 'request failed';
 }

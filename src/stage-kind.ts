@@ -36,7 +36,8 @@ const NATIVE: Record<string, StageKind> = {
  * and m.oauth need no app UI beyond what the chart exposes, so they stay native regardless.
  */
 export function stageKindFor(type: string, supportedStages?: readonly string[]): StageKind {
-  const kind = NATIVE[type];
+  // Own keys only: a stage type `constructor` or `__proto__` from a server names no kind.
+  const kind = Object.hasOwn(NATIVE, type) ? NATIVE[type] : undefined;
   if (!kind) return 'fallback';
   const alwaysNative = kind === 'dummy' || kind === 'email' || kind === 'msisdn' || kind === 'oauth';
   if (!alwaysNative && supportedStages && !supportedStages.includes(type)) return 'fallback';
