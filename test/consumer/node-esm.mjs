@@ -19,6 +19,8 @@ try {
   });
   assert.equal(problems.length, 2);
   assert.ok(problems[1] instanceof StageError && isUiaError(problems[1]), 'the wrong password comes back as a StageError');
+  // One copy of the core across entries: matrix-uia/fetch's error is the very class matrix-uia exports.
+  assert.equal(Object.getPrototypeOf(problems[1]), StageError.prototype);
   assert.equal(hs.server.getUser(DEMO_ACCOUNT.userId)?.password, 'new horse');
   console.log('node-esm: password changed over HTTP (wrong password asked again)');
 } finally {
