@@ -103,9 +103,9 @@ export const minimalMachine = setup({
 });
 
 /** One password negotiation with the minimal chart; resolves when it is done. */
-export function runWithMinimalChart(_s: Scenario, endpoint: UiaEndpoint): Promise<unknown> {
+export function runWithMinimalChart(_s: Scenario, endpoint: UiaEndpoint, inspect?: (e: unknown) => void): Promise<unknown> {
   return new Promise((resolve) => {
-    const actor = createActor(minimalMachine);
+    const actor = createActor(minimalMachine, inspect ? { inspect } : {});
     requests.set(actor.system, (auth) => endpoint.request(auth));
     let answered = false;
     actor.subscribe((snap) => {

@@ -23,6 +23,7 @@
  *   so the chart ends the negotiation with an `EndpointError` instead of treating it as a network
  *   fault and asking for (and sending) the password again.
  */
+import { withoutStack } from '../errors';
 import { MatrixHttpError } from './matrix-http-error';
 
 /** The subset of the global `fetch` the client calls; the simulator's in-process `fetch` fits. */
@@ -152,7 +153,9 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
         if (text === TOO_LARGE) throw new MatrixHttpError(res.status, undefined, { reason: `the response body is larger than ${maxResponseBytes} bytes`, retryAfterHeader: res.headers.get('retry-after') });
         const data = parseJson(text);
         if (!res.ok) {
-          throw new MatrixHttpError(res.status, data === EMPTY ? undefined : data, { retryAfterHeader: res.headers.get('retry-after'), contentType });
+          const make = () => new MatrixHttpError(res.status, data === EMPTY ? undefined : data, { retryAfterHeader: res.headers.get('retry-after'), contentType });
+          // A 401 is the UIA challenge, routine data for the chart: no stack trace is captured for it.
+          throw res.status === 401 ? withoutStack(make) : make();
         }
         if (data === EMPTY) return {} as T;
         // A 2xx that is not JSON is no Matrix answer, and no network fault either: an answer that
