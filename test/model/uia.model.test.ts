@@ -13,6 +13,10 @@ import { edgePaths, modelEdges, simplePaths } from '../helpers/model-paths';
 import { playPath } from '../helpers/model-driver';
 import { modelEventKey, modelStateKey, type ModelEvent } from '../helpers/model-uia';
 
+// Hundreds of paths through the real chart: on a loaded machine this takes well over Jest's
+// default 20 s, and the verdict must not depend on CPU speed.
+jest.setTimeout(180_000);
+
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());
 
