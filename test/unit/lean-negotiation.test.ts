@@ -6,7 +6,7 @@
  * - a stage refusal is a `StageError` as before (class, code, fields, message), built without a
  *   stack trace.
  */
-import { createUiaActor, runUia, StageError } from '../../src';
+import { checkUiaSnapshot, createUiaActor, runUia, StageError } from '../../src';
 import { stageMachines } from '../../machines/stages';
 import { isValidClientSecret } from '../../src/client-secret';
 import { scripted, uia401 } from '../helpers/scripted-server';
@@ -37,10 +37,31 @@ describe('client secret', () => {
     expect(typeof secret).toBe('string');
     expect(isValidClientSecret(secret!)).toBe(true);
     expect(requestEmailToken).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: secret }));
-    const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as Parameters<typeof createUiaActor>[0]['snapshot'];
+    const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
     actor.stop();
-    const restored = createUiaActor({ ...options, snapshot: saved });
+    const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
     expect(restored.getSnapshot().context.settings.clientSecret).toBe(secret);
+  });
+
+  test('a snapshot taken before any secret was made restores, and one is made when email opens', async () => {
+    const flow = { session: 'S', flows: [{ stages: ['m.login.password', 'm.login.email.identity'] }], params: {} };
+    const s = scripted([uia401(flow), uia401({ ...flow, completed: ['m.login.password'] })]);
+    const options = { stages: stageMachines, request: s.request, requestEmailToken: async () => ({ sid: 'sid-1' }), userId: '@a:x', inputs: { emailAddress: 'a@example.org' } };
+    const actor = createUiaActor(options);
+    actor.start();
+    actor.send({ type: 'START' });
+    await new Promise((r) => setImmediate(r));
+    const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
+    actor.stop();
+    const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
+    restored.start();
+    expect(restored.getSnapshot().context.settings.clientSecret).toBeNull();
+    restored.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
+    await new Promise((r) => setImmediate(r));
+    expect(restored.getSnapshot().matches('polling')).toBe(true);
+    expect(restored.getSnapshot().context.stage).toBe('m.login.email.identity');
+    expect(isValidClientSecret(restored.getSnapshot().context.settings.clientSecret!)).toBe(true);
+    restored.stop();
   });
 
   test('a given secret is used as it is', async () => {
