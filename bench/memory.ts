@@ -11,12 +11,12 @@
  * is the cost of one waiting session. Then every session is answered, awaited and dropped, and
  * the heap after gc is compared with the baseline: what remains is leaked.
  */
-import { InteractiveAuth } from 'matrix-js-sdk/lib/interactive-auth.js';
 import type { AnyActorRef } from 'xstate';
 import { createUiaActor, runUia, type UiaActor } from '../src';
-import { sdkClient } from './run-matrix-js-sdk';
+import { minimalChartSession } from './minimal-chart';
+import { CLASSES, interactiveAuthSession, SDK43_ERROR } from './run-matrix-js-sdk';
 import { PASSWORD, scenario, USER_ID } from './scenarios';
-import { createUiaEndpoint, type UiaEndpoint } from './uia-endpoint';
+import { createUiaEndpoint, type HttpErrorClass, type UiaEndpoint } from './uia-endpoint';
 import { stageMachines } from '../machines/stages';
 
 /** Sessions held open at once. */
@@ -26,6 +26,7 @@ const WARMUP = 1_000;
 
 /** One library's memory figures, in bytes. */
 export interface MemoryRow {
+  /** The library's id (bench/libraries.ts). */
   name: string;
   /** Heap per waiting session. */
   perSession: number;
@@ -93,28 +94,9 @@ function runUiaSession(endpoint: UiaEndpoint): Promise<Waiting> {
   });
 }
 
-/** A matrix-js-sdk `InteractiveAuth` whose `stateUpdated` fired for the password stage. */
-function sdkSession(endpoint: UiaEndpoint): Promise<Waiting> {
-  return new Promise((ready) => {
-    const ia: InteractiveAuth<unknown> = new InteractiveAuth<unknown>({
-      matrixClient: sdkClient,
-      requestEmailToken: () => endpoint.requestEmailToken(),
-      doRequest: (auth) => endpoint.request(auth as Record<string, unknown> | null),
-      stateUpdated: () =>
-        ready({
-          finish: () => {
-            void ia.submitAuthDict({ type: 'm.login.password', identifier: { type: 'm.id.user', user: USER_ID }, password: PASSWORD });
-            return result;
-          },
-        }),
-    });
-    const result = ia.attemptAuth();
-  });
-}
-
 /** Opens `SESSIONS` sessions with `open`, measures, finishes them all, measures again. */
-async function measure(name: string, open: (e: UiaEndpoint) => Promise<Waiting>): Promise<MemoryRow> {
-  const endpoint = createUiaEndpoint(scenario('password').endpoint);
+async function measure(name: string, open: (e: UiaEndpoint) => Promise<Waiting>, ErrorClass?: HttpErrorClass): Promise<MemoryRow> {
+  const endpoint = createUiaEndpoint(scenario('password').endpoint, ErrorClass);
   // Warm up: code compiled, shared structures built, so the baseline holds them already.
   for (let i = 0; i < WARMUP; i++) await (await open(endpoint)).finish();
   const baseline = await settledHeap();
@@ -130,9 +112,12 @@ async function measure(name: string, open: (e: UiaEndpoint) => Promise<Waiting>)
 /** Measures every library in turn (run in a process of its own). */
 export async function measureMemory(): Promise<MemoryRow[]> {
   return [
-    await measure('matrix-uia (createUiaActor)', uiaActorSession),
-    await measure('matrix-uia (runUia)', runUiaSession),
-    await measure('matrix-js-sdk InteractiveAuth', sdkSession),
+    await measure('minimal', minimalChartSession),
+    await measure('actor', uiaActorSession),
+    await measure('runUia', runUiaSession),
+    await measure('dropIn', (e) => interactiveAuthSession(...CLASSES.dropIn, e)),
+    await measure('sdk43', (e) => interactiveAuthSession(...CLASSES.sdk43, e), SDK43_ERROR),
+    await measure('sdk', (e) => interactiveAuthSession(...CLASSES.sdk, e)),
   ];
 }
 

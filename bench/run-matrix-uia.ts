@@ -2,7 +2,8 @@
  * Plays a benchmark scenario with matrix-uia, as an app does: `runUia` with stage handlers
  * (the user's answers), the endpoint as request function.
  */
-import { runUia, type PollingOptions, type StageHandlers } from '../src';
+import { createUiaActor, runUia, selectWaitingForInput, type PollingOptions, type StageHandlers } from '../src';
+import { stageMachines } from '../machines/stages';
 import { USER_ID, type Scenario } from './scenarios';
 import type { UiaEndpoint } from './uia-endpoint';
 
@@ -29,5 +30,26 @@ export function runWithMatrixUia(s: Scenario, endpoint: UiaEndpoint, polling: Po
     ...(s.sessionId ? { sessionId: s.sessionId } : {}),
     ...(s.authData ? { authData: structuredClone(s.authData) } : {}),
     handlers: handlersFor(s),
+  });
+}
+
+/**
+ * Runs one password negotiation with a bare `createUiaActor` actor, as a UI drives it: the app
+ * watches snapshots and, once the password stage waits for input, sends `PASSWORD.SUBMIT`.
+ */
+export function runWithUiaActor(s: Scenario, endpoint: UiaEndpoint): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const actor = createUiaActor({ stages: stageMachines, request: (auth) => endpoint.request(auth as Record<string, unknown> | null), userId: USER_ID });
+    let attempt = 0;
+    let waiting = false;
+    actor.subscribe((snap) => {
+      // Answer once per time the stage starts waiting (a refusal makes it wait again).
+      const nowWaiting = selectWaitingForInput(snap);
+      if (nowWaiting && !waiting) actor.send({ type: 'PASSWORD.SUBMIT', password: s.passwords?.[attempt++] ?? '' });
+      waiting = nowWaiting;
+      if (snap.status === 'done') (snap.output?.status === 'done' ? resolve : reject)(snap.output);
+    });
+    actor.start();
+    actor.send({ type: 'START' });
   });
 }

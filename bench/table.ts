@@ -32,3 +32,8 @@ export function seconds(ms: number | null): string {
 export function ratio(a: number, b: number): string {
   return `${(a / b).toFixed(2)}×`;
 }
+
+/** Bytes as MB with two decimals (1 MB = 1024 × 1024 bytes); negative residues shown as 0. */
+export function mb(bytes: number): string {
+  return `${(Math.max(0, bytes) / 1024 / 1024).toFixed(2)} MB`;
+}

@@ -65,8 +65,14 @@ function challenge(config: EndpointConfig, session: string, completed: string[] 
   return body;
 }
 
-/** Creates an endpoint with its own sessions and counters. */
-export function createUiaEndpoint(config: EndpointConfig): UiaEndpoint {
+/**
+ * The error class non-2xx answers reject with. matrix-js-sdk recognises its own class only
+ * (`instanceof`), so each version of it is given an endpoint rejecting with that version's class.
+ */
+export type HttpErrorClass = new (data: Record<string, unknown>, httpStatus: number) => Error;
+
+/** Creates an endpoint with its own sessions and counters; non-2xx answers reject with `ErrorClass`. */
+export function createUiaEndpoint(config: EndpointConfig, ErrorClass: HttpErrorClass = MatrixError as unknown as HttpErrorClass): UiaEndpoint {
   const sessions = new Map<string, SessionState>();
   if (config.presetSession) sessions.set(config.presetSession.id, { completed: [...config.presetSession.completed] });
   const counts: EndpointCounts = { requests: 0, emailChecks: 0, emailTokenRequests: 0 };
@@ -99,7 +105,7 @@ export function createUiaEndpoint(config: EndpointConfig): UiaEndpoint {
     counts.requests++;
     const sessionId = typeof auth?.session === 'string' ? auth.session : undefined;
     let state = sessionId ? sessions.get(sessionId) : undefined;
-    if (sessionId && !state) throw new MatrixError({ errcode: 'M_UNKNOWN', error: `Unknown session ID: ${sessionId}` }, 400);
+    if (sessionId && !state) throw new ErrorClass({ errcode: 'M_UNKNOWN', error: `Unknown session ID: ${sessionId}` }, 400);
     let id = sessionId;
     if (!state || !id) {
       id = `S${++nextSession}`;
@@ -118,7 +124,7 @@ export function createUiaEndpoint(config: EndpointConfig): UiaEndpoint {
       sessions.delete(id);
       return {};
     }
-    throw new MatrixError(challenge(config, id, sessionId ? state.completed : null, error), 401);
+    throw new ErrorClass(challenge(config, id, sessionId ? state.completed : null, error), 401);
   };
 
   return {

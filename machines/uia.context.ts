@@ -1,7 +1,7 @@
 /**
  * The parent chart's initial context, built from its input.
  */
-import { generateClientSecret, isValidClientSecret } from '../src/client-secret';
+import { isValidClientSecret } from '../src/client-secret';
 import { InvalidOptionsError } from '../src/errors';
 import { Sealed, unseal } from '../src/secret';
 import { checkSessionBinding } from '../src/session-binding';
@@ -77,7 +77,8 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
       // Already sealed when it comes through createUiaActor (toMachineInput).
       presetToken: i.inputs?.registrationToken ? new Sealed(unseal(i.inputs.registrationToken)) : null,
       authData: i.authData ?? null,
-      clientSecret: i.clientSecret ?? generateClientSecret(),
+      // Made when an email or SMS stage opens (openStage): most negotiations never need one.
+      clientSecret: i.clientSecret ?? null,
       requestFingerprint: i.requestFingerprint ?? i.sessionFingerprint,
     },
     session: i.sessionId ?? (typeof i.authData?.session === 'string' ? i.authData.session : undefined),

@@ -65,8 +65,11 @@ export interface UiaSettings {
   presetToken: Sealed<string> | null;
   /** The 401 body given as input, applied on START. */
   authData: IAuthData | null;
-  /** Client secret for 3PID validation (given, or generated once). */
-  clientSecret: string;
+  /**
+   * Client secret for 3PID validation: given, or generated once when the first email or SMS stage
+   * opens (`null` until then: no other stage uses it, and making one costs a random draw).
+   */
+  clientSecret: string | null;
   /** The request this negotiation's session is bound to (see `UiaMachineInput.requestFingerprint`). */
   requestFingerprint: string | undefined;
 }

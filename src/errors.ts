@@ -98,7 +98,12 @@ export class StageError extends UiaError {
   constructor(stage: string | null, errcode: string | undefined, serverError: string | undefined) {
     const text = clip(serverError);
     const code = clip(errcode);
+    // A refusal is data shown on the stage (one per wrong password), never thrown by the library:
+    // no stack trace is captured for it (`stack` holds the name and message only).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super('STAGE', text ?? code ?? 'Authentication stage failed');
+    Error.stackTraceLimit = limit;
     this.stage = stage;
     this.errcode = code;
     this.serverError = text;
@@ -199,6 +204,22 @@ export class TimeoutError extends UiaError {
   /** Builds the error; `message` defaults to a generic give-up text. */
   constructor(message = 'Gave up waiting for the stage to be completed elsewhere') {
     super('TIMEOUT', message);
+  }
+}
+
+/**
+ * Builds an error without capturing a stack trace: for errors that are routine data (a UIA 401
+ * challenge, a stage refusal shown to the user) and that no one reads the stack of. Capturing a
+ * stack walks every frame and was a visible part of each negotiation's CPU time. Everything else
+ * (class, `code`, message, fields, `instanceof`) is as `make` builds it; `stack` is the message.
+ */
+export function withoutStack<E>(make: () => E): E {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

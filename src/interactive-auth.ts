@@ -17,6 +17,7 @@ import type { EmailTokenActorInput } from '../machines/stages/email.machine';
 import { isHttpErrorLike } from './actors';
 import { AuthType } from './auth-type';
 import type { UiaActor } from './create-uia-machine';
+import { generateClientSecret } from './client-secret';
 import { AbortedError, InvalidOptionsError } from './errors';
 import { createInteractiveAuthMachine } from './matrix-js-sdk/compat-machine';
 import { classifyResponse } from './parse-auth-response';
@@ -180,7 +181,8 @@ export class InteractiveAuth<T> {
     this.statusData = authData ?? null;
     const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
     const sessionId = opts.sessionId || authData?.session || undefined;
-    const clientSecret = opts.clientSecret || opts.matrixClient?.generateClientSecret?.() || undefined;
+    // Made now, as matrix-js-sdk does (`getClientSecret()` answers before any email stage opens).
+    const clientSecret = opts.clientSecret || opts.matrixClient?.generateClientSecret?.() || generateClientSecret();
     const { registrationToken, ...inputs } = opts.inputs ?? {};
     // matrix-js-sdk never submits a registration token by itself; the app's UI does.
     void registrationToken;
@@ -253,7 +255,7 @@ export class InteractiveAuth<T> {
     const emailSid = snapshot.context.email.sid;
     if (snapshot.context.stage === AuthType.Email && emailSid) {
       // The server checks the link itself, given the email session's credentials.
-      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret };
+      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret! };
       const isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
       if (isUrl) creds.id_server = new URL(isUrl).host;
       authDict = { type: AuthType.Email, threepid_creds: creds };
@@ -268,7 +270,7 @@ export class InteractiveAuth<T> {
 
   /** The client secret used for email / phone validation sessions. */
   public getClientSecret(): string {
-    return this.actor.getSnapshot().context.settings.clientSecret;
+    return this.actor.getSnapshot().context.settings.clientSecret!;
   }
 
   /** The server's params for a stage type. */
@@ -609,7 +611,7 @@ export class InteractiveAuth<T> {
     const attempt = ctx.email.attempt + 1;
     // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
     this.actor.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
-    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret, attempt, ctx.session, manual);
+    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret!, attempt, ctx.session, manual);
     this.setEmailSid(sid);
   }
 

@@ -75,10 +75,12 @@ function isRestingState(value: unknown): boolean {
 /** The chart's settings from a snapshot: shapes checked, numbers clamped as the input's are. */
 function settingsOf(v: unknown): UiaContext['settings'] {
   const s = record(v, 'context.settings');
-  const clientSecret = typeof s.clientSecret === 'string' && isValidClientSecret(s.clientSecret) ? s.clientSecret : fail('context.settings.clientSecret is not a valid client secret');
+  // `null`: no email or SMS stage has opened yet, so none was made (it is made when one opens).
+  const clientSecret =
+    s.clientSecret === null ? null : typeof s.clientSecret === 'string' && isValidClientSecret(s.clientSecret) ? s.clientSecret : fail('context.settings.clientSecret is not a valid client secret');
   // The input's own clamps (intervalMs ≥ 50, backoffFactor ≥ 1, ...): a bad number is reset to
   // its default, as a bad input's is.
-  const timing = createInitialContext({ polling: record(s.polling ?? {}, 'settings.polling'), rateLimit: record(s.rateLimit ?? {}, 'settings.rateLimit'), clientSecret }).settings;
+  const timing = createInitialContext({ polling: record(s.polling ?? {}, 'settings.polling'), rateLimit: record(s.rateLimit ?? {}, 'settings.rateLimit') }).settings;
   const supported = s.supportedStages;
   if (supported !== undefined && supported !== null && !(Array.isArray(supported) && supported.every((t) => typeof t === 'string'))) {
     fail('context.settings.supportedStages is not a list of stage types');

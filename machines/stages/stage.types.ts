@@ -20,7 +20,7 @@ export interface StageInput {
   userId: string | undefined;
   /** Homeserver base URL, for fallback pages. */
   homeserverUrl: string | undefined;
-  /** Client secret for 3PID validation. */
+  /** Client secret for 3PID validation (the email and SMS stages; empty for the others). */
   clientSecret: string;
   /** Email sid already obtained (resume): no new email is sent. */
   emailSid: string | undefined;

@@ -2,10 +2,28 @@
  * A small Matrix client-server API client over `fetch`.
  *
  * It does only what the UIA helpers need: join the base URL and a path, send JSON with the
- * access token, turn non-2xx answers into {@link MatrixHttpError}, and pass an `AbortSignal`
- * through. A network failure (or an abort) rejects with the `fetch` implementation's own error,
- * which the statechart treats as "no answer".
+ * access token, turn answers it cannot use into {@link MatrixHttpError}, and pass an
+ * `AbortSignal` through. A network failure (or an abort) rejects with the `fetch`
+ * implementation's own error, which the statechart treats as "no answer".
+ *
+ * What a hostile or broken server cannot do through it:
+ * - **Redirects** are never followed by `fetch` (`redirect: 'manual'`). The client follows a
+ *   redirect itself only to the same origin (307/308 with the method and body, 301/302/303 for a
+ *   GET), at most {@link MAX_REDIRECTS} times; any other redirect (another origin, or one that
+ *   would turn a POST into a GET and drop its body) is an answer the client cannot use: a
+ *   `MatrixHttpError` with the redirect's status, never a success, and the body (password,
+ *   `new_password`) never leaves for the other origin.
+ * - **Slow answers**: every request, headers and body, must complete within `timeoutMs`
+ *   (default {@link DEFAULT_TIMEOUT_MS}); otherwise it is aborted and rejects with a
+ *   `TimeoutError` (a `DOMException`), which the chart reports as a network fault.
+ * - **Large answers**: a body over `maxResponseBytes` (default {@link DEFAULT_MAX_RESPONSE_BYTES}),
+ *   counted after decompression, is not read further: a `MatrixHttpError` with the answer's status
+ *   and no data.
+ * - **A 2xx whose body is not JSON** is no Matrix answer: a `MatrixHttpError` with that status,
+ *   so the chart ends the negotiation with an `EndpointError` instead of treating it as a network
+ *   fault and asking for (and sending) the password again.
  */
+import { withoutStack } from '../errors';
 import { MatrixHttpError } from './matrix-http-error';
 
 /** The subset of the global `fetch` the client calls; the simulator's in-process `fetch` fits. */
@@ -22,7 +40,21 @@ export interface MatrixClientOptions {
   accessToken?: string;
   /** The fetch implementation; default the global `fetch`. */
   fetch?: FetchLike;
+  /**
+   * Most time a request may take, headers and body, in ms (default {@link DEFAULT_TIMEOUT_MS});
+   * `0` or `Infinity` for none. A request that takes longer rejects with a `TimeoutError`.
+   */
+  timeoutMs?: number;
+  /** Largest response body read, in bytes after decompression (default {@link DEFAULT_MAX_RESPONSE_BYTES}). */
+  maxResponseBytes?: number;
 }
+
+/** Default {@link MatrixClientOptions.timeoutMs}: 30 s for a request and its answer's body. */
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** Default {@link MatrixClientOptions.maxResponseBytes}: 1 MiB, far above any UIA or account answer. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+/** Same-origin redirects followed for one request before giving up. */
+export const MAX_REDIRECTS = 5;
 
 /** Per-request options of {@link MatrixClient.request}. */
 export interface MatrixRequestOptions {
@@ -32,6 +64,8 @@ export interface MatrixRequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   /** Send the access token (default: when the client has one). `false` never sends it. */
   auth?: boolean;
+  /** This request's time limit in ms, instead of the client's `timeoutMs`. */
+  timeoutMs?: number;
 }
 
 /** A configured client. */
@@ -49,6 +83,10 @@ export interface MatrixClient {
   request<T = unknown>(method: HttpMethod, path: string, body?: unknown, options?: MatrixRequestOptions): Promise<T>;
   /** The fetch implementation in use. */
   readonly fetch: FetchLike;
+  /** The request time limit in ms (`Infinity`: none). */
+  readonly timeoutMs?: number;
+  /** The largest response body read, in bytes. */
+  readonly maxResponseBytes?: number;
   /** A copy of this client with another access token (e.g. after a login). */
   withAccessToken(accessToken: string | undefined): MatrixClient;
 }
@@ -58,43 +96,163 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const accessToken = options.accessToken;
   const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const timeoutMs = limit(options.timeoutMs, DEFAULT_TIMEOUT_MS, 'timeoutMs');
+  const maxResponseBytes = limit(options.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 'maxResponseBytes');
   // Checked here so a typo fails at once, not at the first request deep inside a negotiation.
   const parsed = new URL(baseUrl);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`baseUrl must be an http(s) URL, got ${parsed.protocol}`);
+  // Built once: a request only appends its path (a plain join is much cheaper than new URL()).
+  const bearer = accessToken ? `Bearer ${accessToken}` : undefined;
 
   const client: MatrixClient = {
     baseUrl,
     accessToken,
     fetch: doFetch,
+    timeoutMs,
+    maxResponseBytes,
     async request<T>(method: HttpMethod, path: string, body?: unknown, opts: MatrixRequestOptions = {}): Promise<T> {
-      const url = new URL(baseUrl + (path.startsWith('/') ? path : `/${path}`));
-      for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+      let url = baseUrl + (path.charCodeAt(0) === 47 /* / */ ? path : `/${path}`);
+      if (opts.query) url = withQuery(url, opts.query);
       const headers: Record<string, string> = { Accept: 'application/json' };
-      const sendToken = opts.auth ?? true;
-      if (sendToken && accessToken) headers.Authorization = `Bearer ${accessToken}`;
-      const init: RequestInit = { method, headers };
+      if (bearer && opts.auth !== false) headers.Authorization = bearer;
+      const init: RequestInit = { method, headers, redirect: 'manual' };
       if (body !== undefined) {
         headers['Content-Type'] = 'application/json';
         init.body = JSON.stringify(body);
       }
-      if (opts.signal) init.signal = opts.signal;
-      const res = await doFetch(url.toString(), init);
-      const text = await res.text();
-      const contentType = res.headers.get('content-type');
-      const data = parseJson(text);
-      if (!res.ok) {
-        throw new MatrixHttpError(res.status, data === EMPTY ? undefined : data, { retryAfterHeader: res.headers.get('retry-after'), contentType });
+      // One controller for the caller's signal and the time limit; the fetch gets it alone.
+      const ms = opts.timeoutMs === undefined ? timeoutMs : limit(opts.timeoutMs, timeoutMs, 'timeoutMs');
+      const outer = opts.signal;
+      let ac: AbortController | null = null;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let onAbort: (() => void) | undefined;
+      if (ms !== Infinity || outer) {
+        const controller = (ac = new AbortController());
+        if (outer?.aborted) controller.abort(outer.reason);
+        else if (outer) outer.addEventListener('abort', (onAbort = () => controller.abort(outer.reason)), { once: true });
+        if (ms !== Infinity) timer = setTimeout(() => controller.abort(timeoutError(method, path, ms)), ms);
+        init.signal = controller.signal;
       }
-      if (data === EMPTY) return {} as T;
-      // A 2xx that is not JSON is no Matrix answer: report it as a fault rather than guess a result.
-      if (data === undefined) throw new Error(`${method} ${path}: the ${res.status} response body is not JSON (${contentType ?? 'no content type'})`);
-      return data as T;
+      try {
+        let res = await doFetch(url, init);
+        for (let hops = 0; isRedirect(res); hops++) {
+          const next = redirectTarget(res, url, method, hops);
+          if (typeof next !== 'string') throw new MatrixHttpError(res.status, undefined, { reason: next.reason });
+          await res.body?.cancel();
+          url = next;
+          res = await doFetch(url, res.status === 307 || res.status === 308 ? init : { ...init, method: 'GET', body: null });
+        }
+        // A fetch that followed a redirect by itself (one ignoring `redirect: 'manual'`) to another
+        // origin has already sent the body there; its answer is still not the endpoint's.
+        if (res.redirected && res.url && originOf(res.url) !== originOf(url)) {
+          await res.body?.cancel();
+          throw new MatrixHttpError(res.status, undefined, { reason: `the answer came from another origin (${originOf(res.url)}) after a redirect` });
+        }
+        const contentType = res.headers.get('content-type');
+        const text = await readBody(res, maxResponseBytes);
+        if (text === TOO_LARGE) throw new MatrixHttpError(res.status, undefined, { reason: `the response body is larger than ${maxResponseBytes} bytes`, retryAfterHeader: res.headers.get('retry-after') });
+        const data = parseJson(text);
+        if (!res.ok) {
+          const make = () => new MatrixHttpError(res.status, data === EMPTY ? undefined : data, { retryAfterHeader: res.headers.get('retry-after'), contentType });
+          // A 401 is the UIA challenge, routine data for the chart: no stack trace is captured for it.
+          throw res.status === 401 ? withoutStack(make) : make();
+        }
+        if (data === EMPTY) return {} as T;
+        // A 2xx that is not JSON is no Matrix answer, and no network fault either: an answer that
+        // cannot be used, so the chart ends the negotiation instead of sending the dict again.
+        if (data === undefined) throw new MatrixHttpError(res.status, undefined, { contentType });
+        return data as T;
+      } finally {
+        if (timer !== undefined) clearTimeout(timer);
+        if (onAbort) outer!.removeEventListener('abort', onAbort);
+      }
     },
     withAccessToken(token) {
-      return createMatrixClient({ baseUrl, ...(token ? { accessToken: token } : {}), fetch: doFetch });
+      return createMatrixClient({ baseUrl, ...(token ? { accessToken: token } : {}), fetch: doFetch, timeoutMs, maxResponseBytes });
     },
   };
   return client;
+}
+
+/** A positive limit; `0` or `Infinity` for none; `fallback` when absent. */
+function limit(v: number | undefined, fallback: number, name: string): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || Number.isNaN(v) || v < 0) throw new TypeError(`${name} must be a number of at least 0, got ${String(v)}`);
+  return v === 0 ? Infinity : v;
+}
+
+function withQuery(url: string, query: NonNullable<MatrixRequestOptions['query']>): string {
+  const params = new URLSearchParams();
+  for (const k in query) {
+    const v = query[k];
+    if (v !== undefined) params.set(k, String(v));
+  }
+  const q = params.toString();
+  return q ? `${url}${url.includes('?') ? '&' : '?'}${q}` : url;
+}
+
+/** The error a request that ran out of time is aborted with (the name `AbortSignal.timeout` uses). */
+function timeoutError(method: string, path: string, ms: number): Error {
+  return new DOMException(`${method} ${path.split('?')[0]}: no complete answer within ${ms} ms`, 'TimeoutError');
+}
+
+function isRedirect(res: Response): boolean {
+  // A browser hides a redirect it did not follow behind an opaque answer of status 0.
+  return res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400 && res.status !== 304);
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return 'an unreadable URL';
+  }
+}
+
+/** Where a redirect may be followed to, or why it may not. */
+function redirectTarget(res: Response, from: string, method: string, hops: number): string | { reason: string } {
+  if (res.type === 'opaqueredirect') return { reason: 'redirected (the browser does not say where); not followed' };
+  const location = res.headers.get('location');
+  if (!location) return { reason: 'a redirect without a Location; not followed' };
+  let target: URL;
+  try {
+    target = new URL(location, from);
+  } catch {
+    return { reason: 'a redirect to an unreadable Location; not followed' };
+  }
+  if (target.origin !== originOf(from)) return { reason: `redirected to another origin (${target.origin}); not followed` };
+  if (res.status !== 307 && res.status !== 308 && method !== 'GET') return { reason: `a ${res.status} redirect would turn the ${method} into a GET without its body; not followed` };
+  if (hops >= MAX_REDIRECTS) return { reason: `more than ${MAX_REDIRECTS} redirects; not followed` };
+  return target.toString();
+}
+
+const TOO_LARGE = Symbol('too large');
+
+/** The body as text, or `TOO_LARGE` once more than `max` bytes (decompressed) have come. */
+async function readBody(res: Response, max: number): Promise<string | typeof TOO_LARGE> {
+  const length = res.headers.get('content-length');
+  const declared = length === null ? NaN : Number(length);
+  // Nothing is compressed and the length is known: the body cannot grow past it.
+  if (declared <= max && !res.headers.get('content-encoding')) return res.text();
+  if (declared > max && !res.headers.get('content-encoding')) {
+    await res.body?.cancel();
+    return TOO_LARGE;
+  }
+  if (!res.body) return res.text();
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return TOO_LARGE;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 const EMPTY = Symbol('empty body');

@@ -2,7 +2,7 @@
  * matrix-uia/fetch: a small Matrix client over `fetch`, and helpers that run a whole UIA
  * negotiation for each endpoint that needs one.
  */
-export { createMatrixClient } from './client';
+export { createMatrixClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, MAX_REDIRECTS } from './client';
 export type { MatrixClient, MatrixClientOptions, MatrixRequestOptions, FetchLike, HttpMethod } from './client';
 export { MatrixHttpError, isMatrixHttpError, parseRetryAfterHeader } from './matrix-http-error';
 export { uiaRequest } from './uia-request';

@@ -9,7 +9,11 @@
 /** Most a Retry-After may ask us to wait, in ms: a day. Anything longer is a broken header. */
 const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
-/** A homeserver's non-2xx answer. */
+/**
+ * A homeserver's non-2xx answer, or an answer the client cannot use as a result: a 2xx whose body
+ * is not JSON or is too large, or a redirect the client does not follow (`httpStatus` is the
+ * answer's status; `data` is then `undefined`).
+ */
 export class MatrixHttpError extends Error {
   /** Always `'MatrixHttpError'`, stable across bundles and minification. */
   override name = 'MatrixHttpError';
@@ -24,12 +28,15 @@ export class MatrixHttpError extends Error {
   /** How long the server asked us to wait (body `retry_after_ms`, else the Retry-After header). */
   readonly retryAfterMs: number | undefined;
 
-  /** Builds the error from the status and parsed body; `options` give the Retry-After header, content type and clock (ms). */
-  constructor(httpStatus: number, data: unknown, options: { retryAfterHeader?: string | null; contentType?: string | null; now?: number } = {}) {
+  /**
+   * Builds the error from the status and parsed body; `options` give the Retry-After header,
+   * content type, clock (ms), and `reason`: why an answer was not used (it becomes the message).
+   */
+  constructor(httpStatus: number, data: unknown, options: { retryAfterHeader?: string | null; contentType?: string | null; now?: number; reason?: string } = {}) {
     const body = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
     const errcode = typeof body?.errcode === 'string' ? body.errcode : undefined;
     const error = typeof body?.error === 'string' ? body.error : undefined;
-    super(describe(httpStatus, data, errcode, error, options.contentType));
+    super(options.reason ? `HTTP ${httpStatus}: ${options.reason}` : describe(httpStatus, data, errcode, error, options.contentType));
     this.httpStatus = httpStatus;
     this.errcode = errcode;
     this.error = error;

@@ -104,7 +104,7 @@ export async function submitMsisdnToken(client: MatrixClient, params: SubmitMsis
     const url = new URL(params.submitUrl);
     if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TypeError('submit_url is not an http(s) URL');
     // The submit URL may be on another host (an identity server): call it there, without our token.
-    target = createMatrixClient({ baseUrl: url.origin, fetch: client.fetch });
+    target = createMatrixClient({ baseUrl: url.origin, fetch: client.fetch, ...(client.timeoutMs !== undefined ? { timeoutMs: client.timeoutMs } : {}), ...(client.maxResponseBytes ? { maxResponseBytes: client.maxResponseBytes } : {}) });
     path = url.pathname + url.search;
   }
   try {

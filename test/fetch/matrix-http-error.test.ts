@@ -110,9 +110,9 @@ describe('createMatrixClient', () => {
     expect(e.data).toBeUndefined();
     expect(e.message).toContain('not JSON (text/html)');
   });
-  test('a non-JSON 2xx body is a fault, not a result', async () => {
+  test('a non-JSON 2xx body is an answer that cannot be used, not a result', async () => {
     const client = createMatrixClient({ baseUrl: 'http://hs.test', fetch: cannedFetch(200, 'hello', { 'content-type': 'text/plain' }).fetch });
-    await expect(client.request('GET', '/x')).rejects.toThrow('not JSON (text/plain)');
+    await expect(client.request('GET', '/x')).rejects.toMatchObject({ name: 'MatrixHttpError', httpStatus: 200, data: undefined, message: expect.stringContaining('not JSON (text/plain)') });
   });
   test('a network failure rejects with the fetch error itself', async () => {
     const boom = new TypeError('fetch failed');
@@ -120,10 +120,19 @@ describe('createMatrixClient', () => {
     await expect(client.request('GET', '/x')).rejects.toBe(boom);
   });
   test('the signal reaches fetch', async () => {
-    const f = cannedFetch(200, '{}');
+    // The fetch gets one signal for the caller's and the time limit: aborting the caller's aborts it.
     const ac = new AbortController();
-    await createMatrixClient({ baseUrl: 'http://hs.test', fetch: f.fetch }).request('GET', '/x', undefined, { signal: ac.signal });
-    expect(f.calls[0]!.init.signal).toBe(ac.signal);
+    let given: AbortSignal | undefined;
+    const fetch: FetchLike = (_url, init) =>
+      new Promise((_resolve, reject) => {
+        given = init.signal!;
+        given.addEventListener('abort', () => reject(given!.reason));
+      });
+    const pending = createMatrixClient({ baseUrl: 'http://hs.test', fetch }).request('GET', '/x', undefined, { signal: ac.signal });
+    expect(given!.aborted).toBe(false);
+    const stop = new Error('stop');
+    ac.abort(stop);
+    await expect(pending).rejects.toBe(stop);
   });
   test('rejects a base URL that is not http(s)', () => {
     expect(() => createMatrixClient({ baseUrl: 'ftp://hs.test' })).toThrow(TypeError);

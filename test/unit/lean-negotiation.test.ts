@@ -1,0 +1,124 @@
+/**
+ * What the performance work (issue 15) changed underneath, shown to behave as before:
+ * - the client secret is made only when an email or SMS stage opens, then kept (and persisted);
+ * - runUia's prompt signal is made only when a handler reads it, and still aborts when the
+ *   answer is no longer wanted (the negotiation ends, the stage completes elsewhere);
+ * - a stage refusal is a `StageError` as before (class, code, fields, message), built without a
+ *   stack trace.
+ */
+import { checkUiaSnapshot, createUiaActor, runUia, StageError } from '../../src';
+import { stageMachines } from '../../machines/stages';
+import { isValidClientSecret } from '../../src/client-secret';
+import { scripted, uia401 } from '../helpers/scripted-server';
+
+const challenge = (stages: string[], session = 'S') => uia401({ session, flows: [{ stages }], params: {} });
+
+describe('client secret', () => {
+  test('none is made for a password negotiation', async () => {
+    const s = scripted([challenge(['m.login.password']), { ok: {} }]);
+    const actor = createUiaActor({ stages: stageMachines, request: s.request, userId: '@a:x' });
+    actor.start();
+    actor.send({ type: 'START' });
+    await new Promise((r) => setImmediate(r));
+    expect(actor.getSnapshot().value).toBe('awaitingStage');
+    expect(actor.getSnapshot().context.settings.clientSecret).toBeNull();
+    actor.stop();
+  });
+
+  test('made when the email stage opens, kept, persisted, and the same on a restore', async () => {
+    const s = scripted([challenge(['m.login.email.identity']), challenge(['m.login.email.identity'])]);
+    const requestEmailToken = jest.fn(async () => ({ sid: 'sid-1' }));
+    const options = { stages: stageMachines, request: s.request, requestEmailToken, inputs: { emailAddress: 'a@example.org' } };
+    const actor = createUiaActor(options);
+    actor.start();
+    actor.send({ type: 'START' });
+    await new Promise((r) => setImmediate(r));
+    const secret = actor.getSnapshot().context.settings.clientSecret;
+    expect(typeof secret).toBe('string');
+    expect(isValidClientSecret(secret!)).toBe(true);
+    expect(requestEmailToken).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: secret }));
+    const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
+    actor.stop();
+    const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
+    expect(restored.getSnapshot().context.settings.clientSecret).toBe(secret);
+  });
+
+  test('a snapshot taken before any secret was made restores, and one is made when email opens', async () => {
+    const flow = { session: 'S', flows: [{ stages: ['m.login.password', 'm.login.email.identity'] }], params: {} };
+    const s = scripted([uia401(flow), uia401({ ...flow, completed: ['m.login.password'] })]);
+    const options = { stages: stageMachines, request: s.request, requestEmailToken: async () => ({ sid: 'sid-1' }), userId: '@a:x', inputs: { emailAddress: 'a@example.org' } };
+    const actor = createUiaActor(options);
+    actor.start();
+    actor.send({ type: 'START' });
+    await new Promise((r) => setImmediate(r));
+    const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
+    actor.stop();
+    const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
+    restored.start();
+    expect(restored.getSnapshot().context.settings.clientSecret).toBeNull();
+    restored.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
+    await new Promise((r) => setImmediate(r));
+    expect(restored.getSnapshot().matches('polling')).toBe(true);
+    expect(restored.getSnapshot().context.stage).toBe('m.login.email.identity');
+    expect(isValidClientSecret(restored.getSnapshot().context.settings.clientSecret!)).toBe(true);
+    restored.stop();
+  });
+
+  test('a given secret is used as it is', async () => {
+    const s = scripted([challenge(['m.login.email.identity'])]);
+    const requestEmailToken = jest.fn(async () => ({ sid: 'sid-1' }));
+    const actor = createUiaActor({ stages: stageMachines, request: s.request, requestEmailToken, clientSecret: 'given-secret', inputs: { emailAddress: 'a@example.org' } });
+    actor.start();
+    expect(actor.getSnapshot().context.settings.clientSecret).toBe('given-secret');
+    actor.send({ type: 'START' });
+    await new Promise((r) => setImmediate(r));
+    expect(requestEmailToken).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: 'given-secret' }));
+    actor.stop();
+  });
+});
+
+describe('runUia prompt signal', () => {
+  test('a handler that reads the signal sees it aborted once the answer is no longer wanted', async () => {
+    const s = scripted([challenge(['m.login.password'])]);
+    const ac = new AbortController();
+    let seen: AbortSignal | undefined;
+    const run = runUia({
+      request: s.request,
+      userId: '@a:x',
+      signal: ac.signal,
+      handlers: {
+        password: (p) => {
+          seen = p.signal;
+          expect(p.signal.aborted).toBe(false);
+          return new Promise<string>(() => {}); // the user never answers
+        },
+      },
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(seen?.aborted).toBe(false);
+    ac.abort();
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(seen!.aborted).toBe(true);
+  });
+
+  test('a signal read only after the prompt was cancelled is already aborted', async () => {
+    const s = scripted([challenge(['m.login.password'])]);
+    const ac = new AbortController();
+    let prompt: { signal: AbortSignal } | undefined;
+    const run = runUia({ request: s.request, userId: '@a:x', signal: ac.signal, handlers: { password: (p) => ((prompt = p), new Promise<string>(() => {})) } });
+    await new Promise((r) => setImmediate(r));
+    ac.abort();
+    await expect(run).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(prompt!.signal.aborted).toBe(true);
+  });
+});
+
+test('a refusal is a StageError as before, without a captured stack', () => {
+  const e = new StageError('m.login.password', 'M_FORBIDDEN', 'Invalid password');
+  expect(e).toBeInstanceOf(StageError);
+  expect(e).toBeInstanceOf(Error);
+  expect(e).toMatchObject({ name: 'StageError', code: 'STAGE', stage: 'm.login.password', errcode: 'M_FORBIDDEN', serverError: 'Invalid password', message: 'Invalid password' });
+  expect(String(e.stack)).not.toContain('lean-negotiation.test');
+  // Other errors keep their stack, and the limit is restored.
+  expect(String(new Error('x').stack)).toContain('lean-negotiation.test');
+});
