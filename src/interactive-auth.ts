@@ -18,7 +18,8 @@ import { isHttpErrorLike } from './actors';
 import { AuthType } from './auth-type';
 import type { UiaActor } from './create-uia-machine';
 import { AbortedError, InvalidOptionsError } from './errors';
-import { createInteractiveAuthMachine } from './matrix-js-sdk/compat-machine';
+import { bindUiaFunctions } from './bound-functions';
+import { interactiveAuthMachine } from './matrix-js-sdk/compat-machine';
 import { classifyResponse } from './parse-auth-response';
 import { selectResult, type UiaSnapshot } from './selectors';
 import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from './types';
@@ -185,11 +186,8 @@ export class InteractiveAuth<T> {
     // matrix-js-sdk never submits a registration token by itself; the app's UI does.
     void registrationToken;
 
-    const machine = createInteractiveAuthMachine<T>({
-      request: (auth, { signal, background }) => this.request(auth, background, signal),
-      requestEmailToken: (input) => this.emailTokenForStage(input),
-    });
-    this.actor = createActor(machine, {
+    // The shared chart (no machine per instance); this instance's functions go to its actor system.
+    this.actor = createActor(interactiveAuthMachine(), {
       input: {
         inputs,
         ...(opts.supportedStages ? { supportedStages: [...opts.supportedStages] } : {}),
@@ -200,6 +198,10 @@ export class InteractiveAuth<T> {
         ...(opts.emailSid ? { emailSid: opts.emailSid } : {}),
         ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       },
+    });
+    bindUiaFunctions(this.actor, {
+      request: (auth, { signal, background }) => this.request(auth, background, signal),
+      requestEmailToken: (input) => this.emailTokenForStage(input),
     });
     this.subscription = this.actor.subscribe({ next: () => this.schedule(), error: () => this.schedule() });
     this.actor.start();
