@@ -18,7 +18,8 @@ export type UiaErrorCode =
   | 'PROTOCOL'
   | 'SESSION_MISMATCH'
   | 'INVALID_OPTIONS'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'CALLBACK';
 
 /** Base class of every error matrix-uia produces. */
 export class UiaError extends Error {

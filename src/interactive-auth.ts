@@ -17,7 +17,9 @@ import type { EmailTokenActorInput } from '../machines/stages/email.machine';
 import { isHttpErrorLike } from './actors';
 import { AuthType } from './auth-type';
 import type { UiaActor } from './create-uia-machine';
-import { AbortedError, InvalidOptionsError } from './errors';
+import { CallbackError } from './callback-error';
+import { requiredStages } from './choose-flow';
+import { AbortedError, InvalidOptionsError, NoAuthFlowFoundError } from './errors';
 import { bindUiaFunctions } from './bound-functions';
 import { interactiveAuthMachine } from './matrix-js-sdk/compat-machine';
 import { classifyResponse } from './parse-auth-response';
@@ -45,9 +47,11 @@ export interface InteractiveAuthClient {
 /** Options that bring back a matrix-js-sdk behaviour matrix-uia changed on purpose. */
 export interface InteractiveAuthCompat {
   /**
-   * Send the validation email as soon as a flow containing `m.login.email.identity` is chosen
-   * (after the first 401), as matrix-js-sdk does, instead of when the email stage comes.
-   * Default `false`: a captcha or terms stage before it is passed first.
+   * matrix-js-sdk's timing of the validation email: sent after each answer while a flow
+   * containing `m.login.email.identity` is chosen and no sid is known (so after the first 401,
+   * before a captcha or terms stage is passed), and not when starting from `authData` (there the
+   * app's `requestEmailToken()` or the next answer sends it). Default `false`: the email is sent
+   * when the email stage opens.
    */
   requestEmailTokenEagerly?: boolean;
 }
@@ -123,6 +127,23 @@ function defer<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
+/**
+ * `doRequest`'s rejection value, or a {@link CallbackError} when reading it throws (a Proxy, a
+ * throwing `data` getter): every later look at the error (here and in the chart) is then safe.
+ */
+function readable(error: unknown): unknown {
+  try {
+    if (isHttpErrorLike(error)) {
+      const e = error as { data?: unknown; retryAfterMs?: unknown };
+      void e.data;
+      void e.retryAfterMs;
+    }
+    return error;
+  } catch {
+    return new CallbackError('doRequest', error, 'rejected with a value that cannot be read');
+  }
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -171,6 +192,16 @@ export class InteractiveAuth<T> {
   private statusData: { errcode?: unknown; error?: unknown } | null;
   private emailToken: EmailTokenFlight | null = null;
   private resendRequested = false;
+  /** The number of attemptAuth's first request (0: none), and the email its answer sent, if any. */
+  private firstRequest = 0;
+  private firstEmailWait: Promise<void> | null = null;
+  /** `busyChanged(true)` calls not yet followed by their `false`: one is closed when the negotiation ends. */
+  private busyOpen = 0;
+  /** matrix-js-sdk's `data.flows` is set (no auth data, or auth data with a `flows` field): a first 401 without flows is then "no flow". */
+  private readonly flowsField: boolean;
+  /** `setEmailSid` / email attempts once the chart has stopped (getters keep working after the end). */
+  private emailSidAfterEnd: string | undefined;
+  private emailAttemptAfterEnd = 0;
 
   /** Creates the negotiation; nothing is sent before {@link InteractiveAuth.attemptAuth}. */
   constructor(opts: IInteractiveAuthOpts<T>) {
@@ -179,6 +210,7 @@ export class InteractiveAuth<T> {
     const authData = opts.authData;
     this.initialParams = authData?.params;
     this.statusData = authData ?? null;
+    this.flowsField = !authData || Boolean(authData.flows);
     const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
     const sessionId = opts.sessionId || authData?.session || undefined;
     const clientSecret = opts.clientSecret || opts.matrixClient?.generateClientSecret?.() || undefined;
@@ -223,18 +255,24 @@ export class InteractiveAuth<T> {
     if (!snapshot.context.settings.authData) {
       // No flows known: one request to learn them (null, or {session} when resuming).
       this.busy(true);
-      const op = this.startOp(() => this.actor.send({ type: 'START' }));
-      op.then(() => this.busy(false), () => this.busy(false));
+      // A busyChanged that threw has ended the negotiation: nothing is sent.
+      if (this.finished) return deferred.promise;
+      const op = this.startOp(() => this.send({ type: 'START' }));
+      this.firstRequest = this.started;
+      // Not busy once its answer is handled, and any email that answer sent has answered too.
+      void op.then(() => this.firstEmailWait).then(() => this.busy(false));
     } else {
       const before = this.started;
-      this.actor.send({ type: 'START' });
+      this.send({ type: 'START' });
       const after = this.actor.getSnapshot();
-      if (after.status === 'done') {
+      if (after.status !== 'active') {
         this.settle(after, null);
       } else if (this.started === before) {
         // No request was made (a dummy stage would have been submitted): the app shows the stage.
         this.reportStage(after);
-        this.openEmailGate();
+        if (this.finished) return deferred.promise;
+        // matrix-js-sdk's timing sends no email here: the app's requestEmailToken() or the next answer does.
+        if (!this.compat.requestEmailTokenEagerly) this.openEmailGate();
         this.watchAutomaticEmailToken();
       }
     }
@@ -256,8 +294,15 @@ export class InteractiveAuth<T> {
     if (snapshot.context.stage === AuthType.Email && emailSid) {
       // The server checks the link itself, given the email session's credentials.
       const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret };
-      const isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
-      if (isUrl) creds.id_server = new URL(isUrl).host;
+      let isUrl: string | null | undefined;
+      try {
+        isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
+        if (isUrl) creds.id_server = new URL(isUrl).host;
+      } catch (e) {
+        // poll() is called without a catch (on a timer): the fault ends the negotiation instead.
+        this.callbackFailed('matrixClient.getIdentityServerUrl', e);
+        return;
+      }
       authDict = { type: AuthType.Email, threepid_creds: creds };
     }
     this.submitAuthDict(authDict, true).catch(() => undefined);
@@ -294,6 +339,8 @@ export class InteractiveAuth<T> {
    */
   public async submitAuthDict(authData: AuthDict, background = false): Promise<void> {
     if (!this.deferred) {
+      // After the end there is nothing to submit to (and nothing is called): a no-op.
+      if (this.finished) return;
       throw new Error('submitAuthDict() called before attemptAuth()');
     }
     if (!background) this.busy(true);
@@ -305,7 +352,9 @@ export class InteractiveAuth<T> {
         if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
         else await this.waitHandled(this.started);
       }
-      op = this.startOp(() => this.actor.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
+      // Ended while this one waited (or a callback threw): never send to a stopped chart.
+      if (this.finished) return;
+      op = this.startOp(() => this.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
       this.pending.add(op);
       await op;
     } finally {
@@ -316,13 +365,13 @@ export class InteractiveAuth<T> {
 
   /** The sid of the email validation session (`m.login.email.identity`). */
   public getEmailSid(): string | undefined {
-    return this.actor.getSnapshot().context.email.sid;
+    return this.emailSidAfterEnd ?? this.actor.getSnapshot().context.email.sid;
   }
 
   /** Sets the sid of the email validation session (needed to poll for the link being clicked). */
   public setEmailSid(sid: string): void {
     // The chart's own record of the email session: flow choice and the email stage read it.
-    this.actor.send({ type: 'STAGE.UPDATE', emailSid: sid });
+    if (!this.send({ type: 'STAGE.UPDATE', emailSid: sid })) this.emailSidAfterEnd = sid;
   }
 
   /**
@@ -345,7 +394,7 @@ export class InteractiveAuth<T> {
     if (stage && stage.can({ type: 'EMAIL.RESEND' })) {
       // The email stage is open: its machine sends the email (attempt + 1) through our actor.
       this.resendRequested = true;
-      this.actor.send({ type: 'EMAIL.RESEND' });
+      this.send({ type: 'EMAIL.RESEND' });
       this.resendRequested = false;
       const flight = this.emailToken as EmailTokenFlight | null;
       if (flight) {
@@ -380,13 +429,21 @@ export class InteractiveAuth<T> {
     const retry = this.retryExpected;
     this.classInitiated = false;
     this.retryExpected = false;
-    if (!byClass && !retry && !background) this.trackChartSubmit(index);
+    if (retry) {
+      // The chart repeats a request after a 429 wait: the 429 is no answer to the submission, whose
+      // waiters (and busyChanged(false)) now wait for the retry's answer.
+      this.handled = index - 1;
+      for (const w of this.waiters) if (w.index === index - 1) w.index = index;
+    } else if (!byClass && !background) {
+      this.trackChartSubmit(index);
+    }
     return call(() => this.opts.doRequest(auth, background, { signal })).then(
       (result) => {
         this.complete(index, { background, failed: false });
         return result;
       },
-      (error: unknown) => {
+      (thrown: unknown) => {
+        const error = readable(thrown);
         this.complete(index, { background, error, failed: true });
         throw this.forChart(error, background);
       },
@@ -491,30 +548,47 @@ export class InteractiveAuth<T> {
     }
     if (completion?.failed && !completion.background && !isHttpErrorLike(completion.error)) {
       // No answer at all: matrix-js-sdk ends the negotiation with the error (the chart would keep the stage open).
-      this.fail(completion.error);
+      this.fail(completion.error, completion);
       return;
     }
     // A request the chart made at once (dummy stage) is a submission, not a stage to show.
     if (this.started === this.completed) this.reportStage(snapshot);
+    // A stateUpdated that threw has ended it.
+    if (this.finished) return;
+    // An email held until the app was told the stage goes out now, because of this answer.
+    const sentNow = this.emailToken?.gate != null;
     this.openEmailGate();
-    const after = this.afterChallenge(snapshot);
-    if (after) after.then(() => this.release(upTo));
-    else this.release(upTo);
+    const after = this.afterChallenge(snapshot, sentNow);
+    if (after && upTo === this.firstRequest) {
+      // attemptAuth's own request is no submission: in matrix-js-sdk a submit made while the
+      // email it triggered is on its way goes at once; only its busyChanged(false) waits.
+      this.firstEmailWait = after;
+      this.release(upTo);
+    } else if (after) {
+      void after.then(() => this.release(upTo));
+    } else {
+      this.release(upTo);
+    }
   }
 
   /**
-   * What follows a challenge before its submission counts as handled: the email, when the
-   * email stage (or, with `compat.requestEmailTokenEagerly`, a flow with it) has just opened.
+   * What follows a challenge before its submission counts as handled: the email this answer
+   * sent, when the email stage (or, with `compat.requestEmailTokenEagerly`, a flow with it) has
+   * just opened.
    */
-  private afterChallenge(snapshot: UiaSnapshot): Promise<void> | null {
+  private afterChallenge(snapshot: UiaSnapshot, sentNow: boolean): Promise<void> | null {
     const flight = this.emailToken;
-    if (flight && !flight.manual) {
+    if (flight) {
+      // One sent for an earlier answer (or by the app) does not hold this one, as in matrix-js-sdk,
+      // whose request for this answer finds an email in flight and goes on.
+      if (flight.manual || !sentNow) return null;
       return flight.promise.then(
         () => undefined,
         (e: unknown) => this.fail(e),
       );
     }
-    const ctx = snapshot.context;
+    // Read afresh: stateUpdated may have set the sid (setEmailSid) just now.
+    const ctx = this.actor.getSnapshot().context;
     if (this.compat.requestEmailTokenEagerly && !flight && !ctx.email.sid && ctx.chosenFlow?.stages.includes(AuthType.Email)) {
       return this.requestEmailTokenOutsideStage(false).catch((e: unknown) => this.fail(e));
     }
@@ -524,7 +598,8 @@ export class InteractiveAuth<T> {
   /** An automatic email request started by `attemptAuth()` itself: its failure ends the negotiation. */
   private watchAutomaticEmailToken(): void {
     const flight = this.emailToken;
-    if (flight && !flight.manual) flight.promise.catch((e: unknown) => this.fail(e));
+    // Unless the app's requestEmailToken() has taken it over meanwhile: its failure is then that call's.
+    if (flight && !flight.manual) flight.promise.catch((e: unknown) => void (flight.manual || this.fail(e)));
   }
 
   private reportStage(snapshot: UiaSnapshot): void {
@@ -546,22 +621,85 @@ export class InteractiveAuth<T> {
     if (out?.status === 'done') {
       const deferred = this.deferred;
       this.finish();
+      this.closeBusy();
       deferred?.resolve(selectResult<T>(snapshot) as T);
       return;
     }
     const chartError: unknown = out?.error ?? (snapshot as { error?: unknown }).error;
+    if (completion?.failed && this.isFlowlessFirst401(completion.error, snapshot)) {
+      // matrix-js-sdk takes any 401 with a body as UIA while it has no flows, and finds none in it.
+      const ctx = snapshot.context;
+      this.fail(new NoAuthFlowFoundError('No appropriate authentication flow found', requiredStages({ inputs: this.opts.inputs, emailSid: ctx.email.sid }), []));
+      return;
+    }
     // An answer that was no usable challenge ends it with what doRequest threw, as in
     // matrix-js-sdk; a decision the chart made on a good challenge ("no flow") keeps its own error.
     const raw = completion?.failed && !this.isChallenge(completion.error) ? completion.error : undefined;
-    this.fail(raw ?? chartError ?? new AbortedError());
+    this.fail(raw ?? chartError ?? new AbortedError(), raw !== undefined ? completion : null);
   }
 
-  private fail(error: unknown): void {
+  /** A 401 with a body and no flows, while none are known (matrix-js-sdk: `NoAuthFlowFoundError`); token errors stay themselves. */
+  private isFlowlessFirst401(error: unknown, snapshot: UiaSnapshot): boolean {
+    if (!this.flowsField || snapshot.context.flows.length > 0 || !isHttpErrorLike(error) || error.httpStatus !== 401 || !isRecord(error.data)) return false;
+    const { errcode, flows } = error.data;
+    if (errcode === 'M_UNKNOWN_TOKEN' || errcode === 'M_MISSING_TOKEN') return false;
+    return !Array.isArray(flows) || flows.length === 0;
+  }
+
+  /**
+   * Ends the negotiation with `error`. When a foreground submission failed without a UIA answer
+   * (`failed`), the app is told the stage once more with the error's `errcode`/`error` first, as
+   * matrix-js-sdk does: apps that show errors from `stateUpdated` show this one too.
+   */
+  private fail(error: unknown, failed?: Completion | null): void {
     if (this.finished) return;
     const deferred = this.deferred;
+    const lastWords = failed && !failed.background ? this.stageAfterFailure(failed.error) : null;
     this.finish();
     if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'CANCEL' });
+    if (lastWords) this.stateUpdated(lastWords.stage, lastWords.status);
+    this.closeBusy();
     deferred?.reject(error);
+  }
+
+  /**
+   * The stage and status matrix-js-sdk reports after a failed submission: its `data` becomes the
+   * error's body (with the known flows, completed and session when the body has none of them),
+   * and the next stage is the chosen flow's first not completed in it.
+   */
+  private stageAfterFailure(error: unknown): { stage: string; status: IStageStatus } | null {
+    const ctx = this.actor.getSnapshot().context;
+    const flow = ctx.chosenFlow;
+    if (!flow) return null;
+    let completed: readonly string[] = ctx.completed;
+    let d = this.statusData;
+    // A MatrixError (an HTTP error with a body) replaces matrix-js-sdk's data; anything else leaves it.
+    if (isHttpErrorLike(error) && isRecord(error.data)) {
+      const body = error.data;
+      if (body.flows !== undefined || body.completed !== undefined || body.session !== undefined) {
+        completed = Array.isArray(body.completed) ? (body.completed as string[]) : [];
+      }
+      d = body;
+    }
+    const stage = flow.stages.find((s) => !completed.includes(s));
+    // A dummy stage would be submitted again by matrix-js-sdk after the end: nothing to show.
+    if (!stage || stage === AuthType.Dummy) return null;
+    const errcode = typeof d?.errcode === 'string' ? d.errcode : '';
+    const text = typeof d?.error === 'string' ? d.error : '';
+    if (errcode || text) return { stage, status: { errcode, error: text } };
+    return { stage, status: stage === AuthType.Email ? { emailSid: this.getEmailSid() } : {} };
+  }
+
+  /** An app callback threw: the negotiation ends with a {@link CallbackError} naming it (ignored after the end). */
+  private callbackFailed(name: string, error: unknown): void {
+    if (!this.finished) this.fail(new CallbackError(name, error));
+  }
+
+  /** Sends to the chart while it runs; false (and nothing sent) once it has stopped. */
+  private send(event: Parameters<UiaActor['send']>[0]): boolean {
+    if (this.actor.getSnapshot().status !== 'active') return false;
+    this.actor.send(event);
+    return true;
   }
 
   /** Lets a held automatic email request go (the app has been told the stage). */
@@ -581,13 +719,38 @@ export class InteractiveAuth<T> {
     this.release(Infinity);
   }
 
+  /** Calls the app's stateUpdated (or startAuthStage); a throw ends the negotiation. */
   private stateUpdated(stage: string, status: IStageStatus): void {
-    const cb = this.opts.stateUpdated ?? this.opts.startAuthStage;
-    cb?.call(this.opts, stage, status);
+    const name = this.opts.stateUpdated ? 'stateUpdated' : 'startAuthStage';
+    try {
+      (this.opts.stateUpdated ?? this.opts.startAuthStage)?.call(this.opts, stage, status);
+    } catch (e) {
+      this.callbackFailed(name, e);
+    }
   }
 
+  /** Tells the app busy / not busy; nothing after the end, and a throw ends the negotiation. */
   private busy(busy: boolean): void {
-    this.opts.busyChanged?.call(this.opts, busy);
+    if (this.finished) return;
+    this.busyOpen = Math.max(0, this.busyOpen + (busy ? 1 : -1));
+    try {
+      this.opts.busyChanged?.call(this.opts, busy);
+    } catch (e) {
+      // A busyChanged that threw is not called again, not even to close what it was given.
+      this.busyOpen = 0;
+      this.callbackFailed('busyChanged', e);
+    }
+  }
+
+  /** At the end: a `busyChanged(true)` still shown gets its `false`, the last call the app gets. */
+  private closeBusy(): void {
+    if (this.busyOpen === 0) return;
+    this.busyOpen = 0;
+    try {
+      this.opts.busyChanged?.call(this.opts, false);
+    } catch {
+      // The negotiation has already ended; there is nothing left for the fault to stop.
+    }
   }
 
   private stageSnapshot(): { can(event: { type: 'EMAIL.RESEND' }): boolean } | undefined {
@@ -601,22 +764,24 @@ export class InteractiveAuth<T> {
     // One email request at a time: one sent before the stage opened (eagerly, or by the app) serves it.
     if (this.emailToken) return this.emailToken.promise;
     const manual = this.resendRequested;
+    // The session of the latest answer (the stage's copy is the one it opened with), as matrix-js-sdk sends.
+    const session = this.actor.getSnapshot().context.session ?? input.session;
     // When the stage just opened, stateUpdated comes first, then the email (matrix-js-sdk's order).
-    return this.sendEmailToken(input.email, input.clientSecret, input.attempt, input.session, manual, !manual);
+    return this.sendEmailToken(input.email, input.clientSecret, input.attempt, session, manual, !manual);
   }
 
   /** A token request with no email stage open (before it, or eagerly): attempts continue the chart's count. */
   private async requestEmailTokenOutsideStage(manual: boolean): Promise<void> {
     const ctx = this.actor.getSnapshot().context;
-    const attempt = ctx.email.attempt + 1;
+    const attempt = Math.max(ctx.email.attempt, this.emailAttemptAfterEnd) + 1;
     // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
-    this.actor.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
+    if (!this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt })) this.emailAttemptAfterEnd = attempt;
     const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret, attempt, ctx.session, manual);
     this.setEmailSid(sid);
   }
 
   private sendEmailToken(
-    email: string,
+    email: string | null | undefined,
     secret: string,
     attempt: number,
     session: string | undefined,
@@ -626,10 +791,23 @@ export class InteractiveAuth<T> {
     const fn = this.opts.requestEmailToken;
     const gate = gated ? defer<void>() : null;
     const send = () =>
-      call(() => {
+      call((): RequestTokenResponse | Promise<RequestTokenResponse> => {
         if (this.finished && gated) throw new AbortedError();
+        // The app set the sid in stateUpdated (its own email was sent): matrix-js-sdk sends none then.
+        const sid = gated ? this.getEmailSid() : undefined;
+        if (sid) return { sid };
         if (!fn) throw new InvalidOptionsError('the m.login.email.identity stage needs the requestEmailToken option');
-        return fn.call(this.opts, email, secret, attempt, session as string);
+        // The session of the latest answer when it goes out (a held email may outlive a session change),
+        // and the address as the app gave it (`undefined`, as in matrix-js-sdk, when it gave none).
+        const ctx = this.actor.getSnapshot().context;
+        // Counted as it goes out, as matrix-js-sdk counts: a stage closed meanwhile still used it.
+        if (attempt > ctx.email.attempt) this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
+        return fn.call(this.opts, (email ?? undefined) as string, secret, attempt, (ctx.session ?? session) as string);
+      }).then((answer) => {
+        // Every answer's sid is the email session's, even when the stage that asked has closed.
+        const sid = (answer as { sid?: unknown } | null)?.sid;
+        if (typeof sid === 'string' && sid && this.getEmailSid() !== sid) this.setEmailSid(sid);
+        return answer;
       });
     const promise = gate ? gate.promise.then(send) : send();
     const flight: EmailTokenFlight = { promise, manual, gate };
