@@ -436,6 +436,8 @@ export class InteractiveAuth<T> {
       for (const w of this.waiters) if (w.index === index - 1) w.index = index;
     } else if (!byClass && !background) {
       this.trackChartSubmit(index);
+      // Its busyChanged(true) threw and ended the negotiation: nothing goes out.
+      if (this.finished) return Promise.reject(new AbortedError());
     }
     return call(() => this.opts.doRequest(auth, background, { signal })).then(
       (result) => {

@@ -171,8 +171,20 @@ export async function play(impl: Impl, c: Case): Promise<Run> {
   const log: Entry[] = [];
   const escaped: unknown[] = [];
   const onEscape = (e: unknown) => escaped.push(e);
-  process.on('unhandledRejection', onEscape);
+  const onUnhandled = (e: unknown) => escaped.push(['unhandled', e]);
+  process.on('unhandledRejection', onUnhandled);
   process.on('uncaughtException', onEscape);
+  // matrix-js-sdk lets a throwing busyChanged escape from promises nobody holds (attemptAuth's
+  // `.finally`, an unawaited dummy or poll submit). Each such promise gets a branch that records
+  // the fault, so the test runner does not fail on it; matrix-uia runs untouched.
+  const originalFinally = Promise.prototype.finally;
+  if (impl !== 'matrix-uia') {
+    Promise.prototype.finally = function <T>(this: Promise<T>, f?: (() => void) | null) {
+      const p = originalFinally.call(this, f) as Promise<T>;
+      p.catch(onEscape);
+      return p;
+    };
+  }
   let calls = 0;
   let stateCalls = 0;
   let busyCalls = 0;
@@ -299,6 +311,14 @@ export async function play(impl: Impl, c: Case): Promise<Run> {
   }
   try {
     auth = impl === 'matrix-uia' ? (new InteractiveAuth(options as never) as unknown as Auth) : (new sdk.InteractiveAuth(options) as unknown as Auth);
+    if (impl !== 'matrix-uia') {
+      const submit = auth.submitAuthDict;
+      auth.submitAuthDict = function (this: Auth, ...args: Parameters<Auth['submitAuthDict']>) {
+        const p = submit.apply(this, args);
+        p.catch(onEscape);
+        return p;
+      };
+    }
     // The moment each settles its promise, before any of the app's handlers run: matrix-js-sdk's
     // deferred, matrix-uia's (private) finish().
     const inner = auth as unknown as Record<string, unknown>;
@@ -314,6 +334,9 @@ export async function play(impl: Impl, c: Case): Promise<Run> {
         configurable: true,
         get: () => deferred,
         set: (d: typeof deferred) => {
+          // attemptAuth() may have rejected by itself (a throw in its async body) and left this
+          // deferred orphaned: matrix-js-sdk rejecting it later is an unhandled rejection there.
+          d?.promise.catch(() => undefined);
           deferred = d && {
             promise: d.promise,
             resolve: (v) => (mark(), d.resolve(v)),
@@ -369,7 +392,8 @@ export async function play(impl: Impl, c: Case): Promise<Run> {
     });
   } finally {
     await drain();
-    process.off('unhandledRejection', onEscape);
+    Promise.prototype.finally = originalFinally;
+    process.off('unhandledRejection', onUnhandled);
     process.off('uncaughtException', onEscape);
   }
   return run;
@@ -437,7 +461,7 @@ export const caseArb: fc.Arbitrary<Case> = fc.record({
  */
 export function comparable(r: Run): Entry[] {
   if (r.settledTaskEnd < 0) return r.log;
-  const at = r.settleMark >= 0 ? Math.min(r.settleMark, r.settledAt) : r.settledAt;
+  const at = endOf(r);
   const out = r.log.slice(0, at);
   for (const e of r.log.slice(at, r.settledTaskEnd)) {
     if (e[0] === 'doRequest') break;
@@ -463,15 +487,23 @@ function normaliseFlows(e: Entry): Entry {
  * (before the end; after it matrix-uia calls nothing), and at matrix-uia's
  * `stateUpdated('m.login.dummy')` (a refused dummy: "Smaller differences" in the migration doc).
  */
+/** Where a run settled: its mark or its outcome entry, whichever came first (Infinity: never). */
+export function endOf(r: Run): number {
+  return Math.min(...[r.settleMark, r.settledAt].filter((i) => i >= 0), Infinity);
+}
+
 export function cutAt(sdk: Run, uia: Run, c: Case): number {
   let cut = Infinity;
   for (const r of [sdk, uia]) {
-    const end = r.settleMark >= 0 ? r.settleMark : r.settledAt >= 0 ? r.settledAt : Infinity;
+    const end = endOf(r);
     if (r.threwAt >= 0 && r.threwAt < end) cut = Math.min(cut, r.threwAt + 1);
   }
   const requests = uia.log.map((e, i) => [e, i] as const).filter(([e]) => e[0] === 'doRequest');
   // The server completed stages of another flow: matrix-uia follows it, matrix-js-sdk keeps its first choice.
   if (uia.flowChangedAt >= 0) cut = Math.min(cut, uia.flowChangedAt);
+  // ... or found none it could follow (e.g. the app's setEmailSid made email flows the only acceptable ones).
+  const uiaOutcome = uia.log[uia.settledAt];
+  if (uiaOutcome?.[2] === 'NoAuthFlowFoundError' && sdk.log[sdk.settledAt]?.[2] !== 'NoAuthFlowFoundError') cut = Math.min(cut, endOf(uia));
   // A 401 without flows and then another (or a 401 {}): matrix-js-sdk has forgotten the flows
   // and rejects; matrix-uia keeps them ("A 401 without flows keeps the flows" in the migration doc).
   const flowless = c.answers.findIndex((s) => s.a.k === '401' && s.a.noFlows);
@@ -494,6 +526,10 @@ export function cutAt(sdk: Run, uia: Run, c: Case): number {
     return d !== null && 'appSession' in d && d.appSession !== '<undefined>' && d.appSession !== d.session;
   });
   if (stale) cut = Math.min(cut, stale[1]);
+  // matrix-js-sdk's "No incomplete flows from the server": matrix-uia sends {session} first (above),
+  // possibly only as far as its busyChanged(true).
+  const outcome = sdk.log[sdk.settledAt];
+  if (outcome && outcome[3] === 'No incomplete flows from the server') cut = Math.min(cut, endOf(sdk));
   const dummy = uia.log.findIndex((e) => e[0] === 'stateUpdated' && e[1] === DUMMY);
   if (dummy >= 0) cut = Math.min(cut, dummy);
   // Every stage complete and still a 401: matrix-uia sends {session} once more ("Smaller differences").
