@@ -564,7 +564,7 @@ describe('deliberate differences (docs/migrating-from-matrix-js-sdk.md)', () => 
     expect(log).toEqual([['stateUpdated', PASSWORD], ['busyChanged', true], ['doRequest', { type: PASSWORD, session: 'S' }], ['busyChanged', false]]);
   });
 
-  test('"No callbacks after the end": only the stage with the error and busyChanged(false) as attemptAuth rejects', async () => {
+  test('"Errors reach stateUpdated, then nothing more": the stage with the error and busyChanged(false) as attemptAuth rejects', async () => {
     const { sdk, uia: ours } = await both({
       options: { authData: { session: 'S', flows: [{ stages: [PASSWORD] }] } },
       server: () => ({ network: 'connection reset' }),
