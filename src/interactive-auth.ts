@@ -93,6 +93,8 @@ export interface IInteractiveAuthOpts<T> {
   compat?: InteractiveAuthCompat;
 }
 
+const NO_COMPAT: InteractiveAuthCompat = Object.freeze({});
+
 /** One request's end, as the class needs it once the chart has handled it. */
 interface Completion {
   background: boolean;
@@ -144,6 +146,11 @@ function readable(error: unknown): unknown {
   }
 }
 
+/** The two fields of a body that stateUpdated reports (the rest of the body is not kept). */
+function statusOf(body: { errcode?: unknown; error?: unknown }): { errcode?: unknown; error?: unknown } {
+  return { errcode: body.errcode, error: body.error };
+}
+
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -182,7 +189,7 @@ export class InteractiveAuth<T> {
   /** Ops waiting for the answer of request number `index` to be handled. */
   private waiters: { index: number; resolve: () => void }[] = [];
   /** Submissions in flight, as matrix-js-sdk's `submitPromise`: a new one waits for them. */
-  private readonly pending = new Set<Promise<void>>();
+  private pending: Promise<void>[] = [];
   /** Set while the class itself makes the chart send a request (vs the chart's own dummy submit). */
   private classInitiated = false;
   /** The chart waits out a 429 and will send the same request again: not a new submission. */
@@ -206,10 +213,10 @@ export class InteractiveAuth<T> {
   /** Creates the negotiation; nothing is sent before {@link InteractiveAuth.attemptAuth}. */
   constructor(opts: IInteractiveAuthOpts<T>) {
     this.opts = opts;
-    this.compat = opts.compat ?? {};
+    this.compat = opts.compat ?? NO_COMPAT;
     const authData = opts.authData;
     this.initialParams = authData?.params;
-    this.statusData = authData ?? null;
+    this.statusData = authData ? statusOf(authData) : null;
     this.flowsField = !authData || Boolean(authData.flows);
     const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
     const sessionId = opts.sessionId || authData?.session || undefined;
@@ -235,7 +242,8 @@ export class InteractiveAuth<T> {
       request: (auth, { signal, background }) => this.request(auth, background, signal),
       requestEmailToken: (input) => this.emailTokenForStage(input),
     });
-    this.subscription = this.actor.subscribe({ next: () => this.schedule(), error: () => this.schedule() });
+    const onChange = () => this.schedule();
+    this.subscription = this.actor.subscribe({ next: onChange, error: onChange });
     this.actor.start();
   }
 
@@ -288,7 +296,7 @@ export class InteractiveAuth<T> {
     const snapshot = this.actor.getSnapshot();
     if (!snapshot.context.session) return;
     if (!this.deferred) return;
-    if (this.pending.size > 0 || this.started > this.completed) return;
+    if (this.pending.length > 0 || this.started > this.completed) return;
     let authDict: AuthDict = {};
     const emailSid = snapshot.context.email.sid;
     if (snapshot.context.stage === AuthType.Email && emailSid) {
@@ -348,17 +356,17 @@ export class InteractiveAuth<T> {
     try {
       // Inline, not a helper: the check and the send must happen in the same turn, or two
       // waiting submits would both find the chart idle.
-      while (!this.finished && (this.pending.size > 0 || this.started > this.handled)) {
-        if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      while (!this.finished && (this.pending.length > 0 || this.started > this.handled)) {
+        if (this.pending.length > 0) await Promise.allSettled(this.pending);
         else await this.waitHandled(this.started);
       }
       // Ended while this one waited (or a callback threw): never send to a stopped chart.
       if (this.finished) return;
       op = this.startOp(() => this.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
-      this.pending.add(op);
+      this.pending.push(op);
       await op;
     } finally {
-      if (op) this.pending.delete(op);
+      if (op) this.dropPending(op);
       if (!background) this.busy(false);
     }
   }
@@ -378,7 +386,15 @@ export class InteractiveAuth<T> {
    * Sends (again) the validation email and stores its sid. Attempts count from 1; a call while
    * one request is in flight does nothing. Rejects with the error `requestEmailToken` threw.
    */
-  public requestEmailToken = async (): Promise<void> => {
+  public get requestEmailToken(): () => Promise<void> {
+    // Bound, as matrix-js-sdk's arrow property is (apps pass it around unbound), and made on first
+    // use only: most dialogs never send an email, and each open dialog would carry the closure.
+    return (this.boundRequestEmailToken ??= () => this.sendEmailAgain());
+  }
+
+  private boundRequestEmailToken: (() => Promise<void>) | undefined;
+
+  private async sendEmailAgain(): Promise<void> {
     const inFlight = this.emailToken;
     if (inFlight) {
       // Asked for from stateUpdated, before the stage's own request went out: in matrix-js-sdk
@@ -404,7 +420,7 @@ export class InteractiveAuth<T> {
       }
     }
     await this.requestEmailTokenOutsideStage(true);
-  };
+  }
 
   /**
    * Stops the negotiation (matrix-uia only): the request in flight is aborted, its answer is
@@ -479,17 +495,22 @@ export class InteractiveAuth<T> {
     this.lastCompletion = completion;
     const e = completion.error;
     // matrix-js-sdk replaces its data with any error body it gets: that body's errcode is shown next.
-    if (completion.failed && isHttpErrorLike(e) && isRecord(e.data)) this.statusData = e.data;
+    if (completion.failed && isHttpErrorLike(e) && isRecord(e.data)) this.statusData = statusOf(e.data);
   }
 
   /** A foreground request the chart made by itself (a dummy stage, a final `{session}`): a submission for the app. */
   private trackChartSubmit(index: number): void {
     this.busy(true);
     const op: Promise<void> = this.waitHandled(index).then(() => {
-      this.pending.delete(op);
+      this.dropPending(op);
       this.busy(false);
     });
-    this.pending.add(op);
+    this.pending.push(op);
+  }
+
+  private dropPending(op: Promise<void>): void {
+    const i = this.pending.indexOf(op);
+    if (i >= 0) this.pending.splice(i, 1);
   }
 
   /** Runs `send` and returns a promise for the handling of the request it made (at once if none). */
@@ -542,6 +563,8 @@ export class InteractiveAuth<T> {
     }
     const upTo = this.completed;
     const completion = this.lastCompletion;
+    // Handled now: the error (its body, its stack) is not kept while the dialog stays open.
+    this.lastCompletion = null;
     this.handled = upTo;
     if (snapshot.status !== 'active') {
       this.settle(snapshot, completion);
