@@ -132,7 +132,8 @@ export function coreSpecs(): BudgetedSpec[] {
     { label: 'core + password stage (a re-auth dialog), with xstate', contents: coreApp('passwordStageMachine'), budget: 25 * KB, kind: 'target' },
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
     { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
-    { label: 'whole core entry (src/index.ts: every export), xstate external', entry: 'src/index.ts', external: XSTATE, budget: 17 * KB, kind: 'guard' },
+    // 17 -> 17.5: InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14 items 4, 11-15), +1 KB gzipped.
+    { label: 'whole core entry (src/index.ts: every export), xstate external', entry: 'src/index.ts', external: XSTATE, budget: 17.5 * KB, kind: 'guard' },
     { label: 'whole core entry (src/index.ts: every export), with xstate', entry: 'src/index.ts', budget: 29.5 * KB, kind: 'guard' },
   ];
 }

@@ -254,12 +254,12 @@ export class InteractiveAuth<T> {
    */
   public attemptAuth(): Promise<T> {
     if (this.deferred) return this.deferred.promise;
-    if (this.finished || this.actor.getSnapshot().status !== 'active') {
+    if (this.finished || this.snap().status !== 'active') {
       return Promise.reject(new InvalidOptionsError('attemptAuth() called after the negotiation ended'));
     }
     const deferred = defer<T>();
     this.deferred = deferred;
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (!snapshot.context.settings.authData) {
       // No flows known: one request to learn them (null, or {session} when resuming).
       this.busy(true);
@@ -272,7 +272,7 @@ export class InteractiveAuth<T> {
     } else {
       const before = this.started;
       this.send({ type: 'START' });
-      const after = this.actor.getSnapshot();
+      const after = this.snap();
       if (after.status !== 'active') {
         this.settle(after, null);
       } else if (this.started === before) {
@@ -293,7 +293,7 @@ export class InteractiveAuth<T> {
    * request is in flight.
    */
   public async poll(): Promise<void> {
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (!snapshot.context.session) return;
     if (!this.deferred) return;
     if (this.pending.length > 0 || this.started > this.completed) return;
@@ -318,26 +318,26 @@ export class InteractiveAuth<T> {
 
   /** The UIA session id, once known. */
   public getSessionId(): string | undefined {
-    return this.actor.getSnapshot().context.session;
+    return this.snap().context.session;
   }
 
   /** The client secret used for email / phone validation sessions. */
   public getClientSecret(): string {
-    return this.actor.getSnapshot().context.settings.clientSecret;
+    return this.snap().context.settings.clientSecret;
   }
 
   /** The server's params for a stage type. */
   // `any` values, as in matrix-js-sdk, so code reading e.g. `public_key` compiles unchanged.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public getStageParams(loginType: string): Record<string, any> | undefined {
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (snapshot.value === 'idle') return this.initialParams?.[loginType];
     return snapshot.context.params[loginType];
   }
 
   /** The flow being followed, once chosen. */
   public getChosenFlow(): UIAFlow | null {
-    return this.actor.getSnapshot().context.chosenFlow;
+    return this.snap().context.chosenFlow;
   }
 
   /**
@@ -373,7 +373,7 @@ export class InteractiveAuth<T> {
 
   /** The sid of the email validation session (`m.login.email.identity`). */
   public getEmailSid(): string | undefined {
-    return this.emailSidAfterEnd ?? this.actor.getSnapshot().context.email.sid;
+    return this.emailSidAfterEnd ?? this.snap().context.email.sid;
   }
 
   /** Sets the sid of the email validation session (needed to poll for the link being clicked). */
@@ -484,7 +484,7 @@ export class InteractiveAuth<T> {
   }
 
   private knownChallenge(): AuthChallenge | null {
-    const c = this.actor.getSnapshot().context;
+    const c = this.snap().context;
     if (!c.flows.length) return null;
     return { flows: c.flows, params: c.params, completed: c.completed, ...(c.session ? { session: c.session } : {}) };
   }
@@ -550,7 +550,7 @@ export class InteractiveAuth<T> {
   /** Turns the chart's handling of the latest answer into matrix-js-sdk's callbacks. */
   private process(): void {
     if (this.finished || this.completed === this.handled) return;
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     const inRequest =
       snapshot.status === 'active' && (snapshot.matches('requesting') || snapshot.matches('submitting') || snapshot.matches({ polling: 'checking' }));
     // The answer reached us before the chart: wait for the snapshot that shows it handled (a
@@ -613,7 +613,7 @@ export class InteractiveAuth<T> {
       );
     }
     // Read afresh: stateUpdated may have set the sid (setEmailSid) just now.
-    const ctx = this.actor.getSnapshot().context;
+    const ctx = this.snap().context;
     if (this.compat.requestEmailTokenEagerly && !flight && !ctx.email.sid && ctx.chosenFlow?.stages.includes(AuthType.Email)) {
       return this.requestEmailTokenOutsideStage(false).catch((e: unknown) => this.fail(e));
     }
@@ -630,14 +630,15 @@ export class InteractiveAuth<T> {
   private reportStage(snapshot: UiaSnapshot): void {
     const stage = snapshot.context.stage;
     if (!stage || this.finished) return;
-    const d = this.statusData;
+    this.stateUpdated(stage, this.statusFor(stage, this.statusData));
+  }
+
+  /** matrix-js-sdk's IStageStatus from its data: the errcode / error, else the email sid for the email stage. */
+  private statusFor(stage: string, d: { errcode?: unknown; error?: unknown } | null): IStageStatus {
     const errcode = typeof d?.errcode === 'string' ? d.errcode : '';
     const error = typeof d?.error === 'string' ? d.error : '';
-    if (errcode || error) {
-      this.stateUpdated(stage, { errcode, error });
-    } else {
-      this.stateUpdated(stage, stage === AuthType.Email ? { emailSid: snapshot.context.email.sid } : {});
-    }
+    if (errcode || error) return { errcode, error };
+    return stage === AuthType.Email ? { emailSid: this.getEmailSid() } : {};
   }
 
   /** Ends the promise from a final snapshot. */
@@ -681,7 +682,7 @@ export class InteractiveAuth<T> {
     const deferred = this.deferred;
     const lastWords = failed && !failed.background ? this.stageAfterFailure(failed.error) : null;
     this.finish();
-    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'CANCEL' });
+    this.send({ type: 'CANCEL' });
     if (lastWords) this.stateUpdated(lastWords.stage, lastWords.status);
     this.closeBusy();
     deferred?.reject(error);
@@ -693,7 +694,7 @@ export class InteractiveAuth<T> {
    * and the next stage is the chosen flow's first not completed in it.
    */
   private stageAfterFailure(error: unknown): { stage: string; status: IStageStatus } | null {
-    const ctx = this.actor.getSnapshot().context;
+    const ctx = this.snap().context;
     const flow = ctx.chosenFlow;
     if (!flow) return null;
     let completed: readonly string[] = ctx.completed;
@@ -709,10 +710,7 @@ export class InteractiveAuth<T> {
     const stage = flow.stages.find((s) => !completed.includes(s));
     // A dummy stage would be submitted again by matrix-js-sdk after the end: nothing to show.
     if (!stage || stage === AuthType.Dummy) return null;
-    const errcode = typeof d?.errcode === 'string' ? d.errcode : '';
-    const text = typeof d?.error === 'string' ? d.error : '';
-    if (errcode || text) return { stage, status: { errcode, error: text } };
-    return { stage, status: stage === AuthType.Email ? { emailSid: this.getEmailSid() } : {} };
+    return { stage, status: this.statusFor(stage, d) };
   }
 
   /** An app callback threw: the negotiation ends with a {@link CallbackError} naming it (ignored after the end). */
@@ -720,9 +718,13 @@ export class InteractiveAuth<T> {
     if (!this.finished) this.fail(new CallbackError(name, error));
   }
 
+  private snap(): UiaSnapshot {
+    return this.actor.getSnapshot();
+  }
+
   /** Sends to the chart while it runs; false (and nothing sent) once it has stopped. */
   private send(event: Parameters<UiaActor['send']>[0]): boolean {
-    if (this.actor.getSnapshot().status !== 'active') return false;
+    if (this.snap().status !== 'active') return false;
     this.actor.send(event);
     return true;
   }
@@ -779,7 +781,7 @@ export class InteractiveAuth<T> {
   }
 
   private stageSnapshot(): { can(event: { type: 'EMAIL.RESEND' }): boolean } | undefined {
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (snapshot.status !== 'active' || snapshot.context.stageKind !== 'email') return undefined;
     return (snapshot.children as Record<string, { getSnapshot(): { can(e: { type: 'EMAIL.RESEND' }): boolean } } | undefined>).stage?.getSnapshot();
   }
@@ -790,14 +792,14 @@ export class InteractiveAuth<T> {
     if (this.emailToken) return this.emailToken.promise;
     const manual = this.resendRequested;
     // The session of the latest answer (the stage's copy is the one it opened with), as matrix-js-sdk sends.
-    const session = this.actor.getSnapshot().context.session ?? input.session;
+    const session = this.snap().context.session ?? input.session;
     // When the stage just opened, stateUpdated comes first, then the email (matrix-js-sdk's order).
     return this.sendEmailToken(input.email, input.clientSecret, input.attempt, session, manual, !manual);
   }
 
   /** A token request with no email stage open (before it, or eagerly): attempts continue the chart's count. */
   private async requestEmailTokenOutsideStage(manual: boolean): Promise<void> {
-    const ctx = this.actor.getSnapshot().context;
+    const ctx = this.snap().context;
     const attempt = Math.max(ctx.email.attempt, this.emailAttemptAfterEnd) + 1;
     // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
     if (!this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt })) this.emailAttemptAfterEnd = attempt;
@@ -824,7 +826,7 @@ export class InteractiveAuth<T> {
         if (!fn) throw new InvalidOptionsError('the m.login.email.identity stage needs the requestEmailToken option');
         // The session of the latest answer when it goes out (a held email may outlive a session change),
         // and the address as the app gave it (`undefined`, as in matrix-js-sdk, when it gave none).
-        const ctx = this.actor.getSnapshot().context;
+        const ctx = this.snap().context;
         // Counted as it goes out, as matrix-js-sdk counts: a stage closed meanwhile still used it.
         if (attempt > ctx.email.attempt) this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
         return fn.call(this.opts, (email ?? undefined) as string, secret, attempt, (ctx.session ?? session) as string);

@@ -27,7 +27,7 @@ import { msisdnStageMachine } from '../../machines/stages/msisdn.machine';
 import { oauthStageMachine } from '../../machines/stages/oauth.machine';
 import { termsStageMachine } from '../../machines/stages/terms.machine';
 import { createRequestActor } from '../actors';
-import { sharedUiaMachine } from '../create-uia-machine';
+import { sharedUiaMachine, type ProvidedUiaMachine } from '../create-uia-machine';
 import type { RequestTokenResponse, UiaRequestFn } from '../types';
 
 /** The functions `InteractiveAuth` gives its chart. */
@@ -52,7 +52,7 @@ const compatStages = {
   fallback: fallbackStageMachine,
 };
 
-function buildInteractiveAuthMachine() {
+function buildInteractiveAuthMachine(): ProvidedUiaMachine {
   return sharedUiaMachine(compatStages).provide({
     actors: {
       // The token actor stays the stage's own, which calls the `requestEmailToken` bound to the system.
@@ -72,8 +72,8 @@ function buildInteractiveAuthMachine() {
   });
 }
 
-/** The machine type {@link interactiveAuthMachine} returns. */
-export type InteractiveAuthMachine = ReturnType<typeof buildInteractiveAuthMachine>;
+/** The machine type {@link interactiveAuthMachine} returns: the chart with other implementations provided. */
+export type InteractiveAuthMachine = ProvidedUiaMachine;
 
 let shared: InteractiveAuthMachine | undefined;
 
