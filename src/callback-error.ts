@@ -6,15 +6,13 @@ import { UiaError } from './errors';
 
 /** An app callback threw; `callback` names it and `cause` is what it threw, untouched. */
 export class CallbackError extends UiaError {
-  /** Always `'CallbackError'`, stable across bundles and minification. */
-  override name = 'CallbackError';
+  /** Always `'CallbackError'`: its errors' `name`, stable across bundles and minification. */
+  static override readonly errorName: string = 'CallbackError';
+  /** The callback that threw, e.g. `'stateUpdated'`, `'busyChanged'`, `'doRequest'`. */
+  declare readonly callback: string;
   /** Builds the error for the callback named `callback`, keeping what it threw as `cause`. */
-  constructor(
-    /** The callback that threw, e.g. `'stateUpdated'`, `'busyChanged'`, `'doRequest'`. */
-    public readonly callback: string,
-    cause: unknown,
-    detail = 'threw',
-  ) {
+  constructor(callback: string, cause: unknown, detail = 'threw') {
     super('CALLBACK', `The app's ${callback} callback ${detail}; the negotiation was stopped`, { cause });
+    this.callback = callback;
   }
 }

@@ -86,8 +86,8 @@ export {
   SessionMismatchError,
   InvalidOptionsError,
   TimeoutError,
-  isUiaError,
 } from './errors';
+export { isUiaError } from './error-brand';
 export type { UiaErrorCode } from './errors';
 export { CallbackError } from './callback-error';
 
