@@ -18,6 +18,7 @@ import { isHttpErrorLike } from './actors';
 import { AuthType } from './auth-type';
 import type { UiaActor } from './create-uia-machine';
 import { CallbackError } from './callback-error';
+import { generateClientSecret } from './client-secret';
 import { requiredStages } from './choose-flow';
 import { AbortedError, InvalidOptionsError, NoAuthFlowFoundError } from './errors';
 import { bindUiaFunctions } from './bound-functions';
@@ -220,7 +221,8 @@ export class InteractiveAuth<T> {
     this.flowsField = !authData || Boolean(authData.flows);
     const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
     const sessionId = opts.sessionId || authData?.session || undefined;
-    const clientSecret = opts.clientSecret || opts.matrixClient?.generateClientSecret?.() || undefined;
+    // Made now, as matrix-js-sdk does (`getClientSecret()` answers before any email stage opens).
+    const clientSecret = opts.clientSecret || opts.matrixClient?.generateClientSecret?.() || generateClientSecret();
     const { registrationToken, ...inputs } = opts.inputs ?? {};
     // matrix-js-sdk never submits a registration token by itself; the app's UI does.
     void registrationToken;
@@ -301,7 +303,7 @@ export class InteractiveAuth<T> {
     const emailSid = snapshot.context.email.sid;
     if (snapshot.context.stage === AuthType.Email && emailSid) {
       // The server checks the link itself, given the email session's credentials.
-      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret };
+      const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret! };
       let isUrl: string | null | undefined;
       try {
         isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
@@ -323,7 +325,7 @@ export class InteractiveAuth<T> {
 
   /** The client secret used for email / phone validation sessions. */
   public getClientSecret(): string {
-    return this.snap().context.settings.clientSecret;
+    return this.snap().context.settings.clientSecret!;
   }
 
   /** The server's params for a stage type. */
@@ -803,7 +805,7 @@ export class InteractiveAuth<T> {
     const attempt = Math.max(ctx.email.attempt, this.emailAttemptAfterEnd) + 1;
     // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
     if (!this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt })) this.emailAttemptAfterEnd = attempt;
-    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret, attempt, ctx.session, manual);
+    const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret!, attempt, ctx.session, manual);
     this.setEmailSid(sid);
   }
 
