@@ -147,9 +147,9 @@ function readable(error: unknown): unknown {
   }
 }
 
-/** The two fields of a body that stateUpdated reports (the rest of the body is not kept). */
-function statusOf(body: { errcode?: unknown; error?: unknown }): { errcode?: unknown; error?: unknown } {
-  return { errcode: body.errcode, error: body.error };
+/** The two fields of a body that stateUpdated reports (the rest of the body is not kept; nothing when neither is there). */
+function statusOf(body: { errcode?: unknown; error?: unknown }): { errcode?: unknown; error?: unknown } | null {
+  return body.errcode === undefined && body.error === undefined ? null : { errcode: body.errcode, error: body.error };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
