@@ -189,7 +189,8 @@ export function coreSpecs(): BudgetedSpec[] {
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
     { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8 * KB, kind: 'guard' },
     { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
-    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 17 * KB, kind: 'guard' },
+    // 17 -> 17.5: InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14 items 4, 11-15), +1 KB gzipped.
+    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 17.5 * KB, kind: 'guard' },
     { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 29.5 * KB, kind: 'guard' },
   ];
 }

@@ -30,5 +30,7 @@ export function messageFor(error: unknown): string {
       return 'The app is misconfigured.';
     case 'TIMEOUT':
       return 'We stopped waiting. Try again when you have completed the step.';
+    case 'CALLBACK':
+      return 'Something went wrong in this app. Try again.';
   }
 }

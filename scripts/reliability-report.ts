@@ -38,7 +38,7 @@ rmSync(recordsFile, { force: true });
 rmSync(jestFile, { force: true });
 
 const started = Date.now();
-const run = spawnSync('npx', ['jest', 'test/properties', 'test/regressions', '--json', `--outputFile=${jestFile}`], {
+const run = spawnSync('npx', ['jest', 'test/properties', 'test/regressions', 'test/compat/generative-differential', 'test/compat/issue14-dropin', '--json', `--outputFile=${jestFile}`], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, RELIABILITY_REPORT: '1' },

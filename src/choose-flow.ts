@@ -93,7 +93,9 @@ export function chooseFlow(
  * Keeps the current flow while it still fits, else chooses again.
  *
  * A flow picked by the app (`preferred`) or earlier in the negotiation stays chosen as long as
- * the server still offers it and everything completed belongs to it.
+ * the server still offers it and everything completed belongs to it; when it no longer fits, the
+ * flow consistent with `completed` is preferred. The first choice (no `preferred`) ignores
+ * `completed`, as matrix-js-sdk's does, so a resumed session picks the same flow in both.
  */
 export function resolveFlow(
   flows: readonly UIAFlow[],
@@ -104,8 +106,12 @@ export function resolveFlow(
   if (preferred) {
     const offered = flows.find((f) => sameStages(f, preferred));
     if (offered && completed.every((s) => offered.stages.includes(s))) return offered;
+    // Re-chosen because the server followed another flow: follow it.
+    return chooseFlow(flows, c, completed);
   }
-  return chooseFlow(flows, c, completed);
+  // The first choice is matrix-js-sdk's: the fewest stages, whatever a resumed session completed
+  // (flows [[email], [recaptcha, dummy, email]] with dummy completed: the email flow).
+  return chooseFlow(flows, c);
 }
 
 /** The first stage of `flow` not yet completed, or `null` when every stage is done. */

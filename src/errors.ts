@@ -22,7 +22,8 @@ export type UiaErrorCode =
   | 'PROTOCOL'
   | 'SESSION_MISMATCH'
   | 'INVALID_OPTIONS'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'CALLBACK';
 
 /**
  * Base class of every error matrix-uia produces.

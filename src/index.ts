@@ -89,6 +89,7 @@ export {
 } from './errors';
 export { isUiaError } from './error-brand';
 export type { UiaErrorCode } from './errors';
+export { CallbackError } from './callback-error';
 
 export { chooseFlow, resolveFlow, nextStage, scoreFlow, isFlowAcceptable, requiredStages, sameStages } from './choose-flow';
 export type { FlowChoiceInputs } from './choose-flow';

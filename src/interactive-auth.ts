@@ -17,9 +17,12 @@ import type { EmailTokenActorInput } from '../machines/stages/email.machine';
 import { isHttpErrorLike } from './actors';
 import { AuthType } from './auth-type';
 import type { UiaActor } from './create-uia-machine';
+import { CallbackError } from './callback-error';
 import { generateClientSecret } from './client-secret';
-import { AbortedError, InvalidOptionsError } from './errors';
-import { createInteractiveAuthMachine } from './matrix-js-sdk/compat-machine';
+import { requiredStages } from './choose-flow';
+import { AbortedError, InvalidOptionsError, NoAuthFlowFoundError } from './errors';
+import { bindUiaFunctions } from './bound-functions';
+import { interactiveAuthMachine } from './matrix-js-sdk/compat-machine';
 import { classifyResponse } from './parse-auth-response';
 import { selectResult, type UiaSnapshot } from './selectors';
 import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from './types';
@@ -45,9 +48,11 @@ export interface InteractiveAuthClient {
 /** Options that bring back a matrix-js-sdk behaviour matrix-uia changed on purpose. */
 export interface InteractiveAuthCompat {
   /**
-   * Send the validation email as soon as a flow containing `m.login.email.identity` is chosen
-   * (after the first 401), as matrix-js-sdk does, instead of when the email stage comes.
-   * Default `false`: a captcha or terms stage before it is passed first.
+   * matrix-js-sdk's timing of the validation email: sent after each answer while a flow
+   * containing `m.login.email.identity` is chosen and no sid is known (so after the first 401,
+   * before a captcha or terms stage is passed), and not when starting from `authData` (there the
+   * app's `requestEmailToken()` or the next answer sends it). Default `false`: the email is sent
+   * when the email stage opens.
    */
   requestEmailTokenEagerly?: boolean;
 }
@@ -89,6 +94,8 @@ export interface IInteractiveAuthOpts<T> {
   compat?: InteractiveAuthCompat;
 }
 
+const NO_COMPAT: InteractiveAuthCompat = Object.freeze({});
+
 /** One request's end, as the class needs it once the chart has handled it. */
 interface Completion {
   background: boolean;
@@ -121,6 +128,28 @@ function defer<T>(): Deferred<T> {
     reject = rej;
   });
   return { promise, resolve, reject };
+}
+
+/**
+ * `doRequest`'s rejection value, or a {@link CallbackError} when reading it throws (a Proxy, a
+ * throwing `data` getter): every later look at the error (here and in the chart) is then safe.
+ */
+function readable(error: unknown): unknown {
+  try {
+    if (isHttpErrorLike(error)) {
+      const e = error as { data?: unknown; retryAfterMs?: unknown };
+      void e.data;
+      void e.retryAfterMs;
+    }
+    return error;
+  } catch {
+    return new CallbackError('doRequest', error, 'rejected with a value that cannot be read');
+  }
+}
+
+/** The two fields of a body that stateUpdated reports (the rest of the body is not kept; nothing when neither is there). */
+function statusOf(body: { errcode?: unknown; error?: unknown }): { errcode?: unknown; error?: unknown } | null {
+  return body.errcode === undefined && body.error === undefined ? null : { errcode: body.errcode, error: body.error };
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -161,7 +190,7 @@ export class InteractiveAuth<T> {
   /** Ops waiting for the answer of request number `index` to be handled. */
   private waiters: { index: number; resolve: () => void }[] = [];
   /** Submissions in flight, as matrix-js-sdk's `submitPromise`: a new one waits for them. */
-  private readonly pending = new Set<Promise<void>>();
+  private pending: Promise<void>[] = [];
   /** Set while the class itself makes the chart send a request (vs the chart's own dummy submit). */
   private classInitiated = false;
   /** The chart waits out a 429 and will send the same request again: not a new submission. */
@@ -171,14 +200,25 @@ export class InteractiveAuth<T> {
   private statusData: { errcode?: unknown; error?: unknown } | null;
   private emailToken: EmailTokenFlight | null = null;
   private resendRequested = false;
+  /** The number of attemptAuth's first request (0: none), and the email its answer sent, if any. */
+  private firstRequest = 0;
+  private firstEmailWait: Promise<void> | null = null;
+  /** `busyChanged(true)` calls not yet followed by their `false`: one is closed when the negotiation ends. */
+  private busyOpen = 0;
+  /** matrix-js-sdk's `data.flows` is set (no auth data, or auth data with a `flows` field): a first 401 without flows is then "no flow". */
+  private readonly flowsField: boolean;
+  /** `setEmailSid` / email attempts once the chart has stopped (getters keep working after the end). */
+  private emailSidAfterEnd: string | undefined;
+  private emailAttemptAfterEnd = 0;
 
   /** Creates the negotiation; nothing is sent before {@link InteractiveAuth.attemptAuth}. */
   constructor(opts: IInteractiveAuthOpts<T>) {
     this.opts = opts;
-    this.compat = opts.compat ?? {};
+    this.compat = opts.compat ?? NO_COMPAT;
     const authData = opts.authData;
     this.initialParams = authData?.params;
-    this.statusData = authData ?? null;
+    this.statusData = authData ? statusOf(authData) : null;
+    this.flowsField = !authData || Boolean(authData.flows);
     const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
     const sessionId = opts.sessionId || authData?.session || undefined;
     // Made now, as matrix-js-sdk does (`getClientSecret()` answers before any email stage opens).
@@ -187,11 +227,8 @@ export class InteractiveAuth<T> {
     // matrix-js-sdk never submits a registration token by itself; the app's UI does.
     void registrationToken;
 
-    const machine = createInteractiveAuthMachine<T>({
-      request: (auth, { signal, background }) => this.request(auth, background, signal),
-      requestEmailToken: (input) => this.emailTokenForStage(input),
-    });
-    this.actor = createActor(machine, {
+    // The shared chart (no machine per instance); this instance's functions go to its actor system.
+    this.actor = createActor(interactiveAuthMachine(), {
       input: {
         inputs,
         ...(opts.supportedStages ? { supportedStages: [...opts.supportedStages] } : {}),
@@ -203,7 +240,12 @@ export class InteractiveAuth<T> {
         ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       },
     });
-    this.subscription = this.actor.subscribe({ next: () => this.schedule(), error: () => this.schedule() });
+    bindUiaFunctions(this.actor, {
+      request: (auth, { signal, background }) => this.request(auth, background, signal),
+      requestEmailToken: (input) => this.emailTokenForStage(input),
+    });
+    const onChange = () => this.schedule();
+    this.subscription = this.actor.subscribe({ next: onChange, error: onChange });
     this.actor.start();
   }
 
@@ -214,27 +256,33 @@ export class InteractiveAuth<T> {
    */
   public attemptAuth(): Promise<T> {
     if (this.deferred) return this.deferred.promise;
-    if (this.finished || this.actor.getSnapshot().status !== 'active') {
+    if (this.finished || this.snap().status !== 'active') {
       return Promise.reject(new InvalidOptionsError('attemptAuth() called after the negotiation ended'));
     }
     const deferred = defer<T>();
     this.deferred = deferred;
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (!snapshot.context.settings.authData) {
       // No flows known: one request to learn them (null, or {session} when resuming).
       this.busy(true);
-      const op = this.startOp(() => this.actor.send({ type: 'START' }));
-      op.then(() => this.busy(false), () => this.busy(false));
+      // A busyChanged that threw has ended the negotiation: nothing is sent.
+      if (this.finished) return deferred.promise;
+      const op = this.startOp(() => this.send({ type: 'START' }));
+      this.firstRequest = this.started;
+      // Not busy once its answer is handled, and any email that answer sent has answered too.
+      void op.then(() => this.firstEmailWait).then(() => this.busy(false));
     } else {
       const before = this.started;
-      this.actor.send({ type: 'START' });
-      const after = this.actor.getSnapshot();
-      if (after.status === 'done') {
+      this.send({ type: 'START' });
+      const after = this.snap();
+      if (after.status !== 'active') {
         this.settle(after, null);
       } else if (this.started === before) {
         // No request was made (a dummy stage would have been submitted): the app shows the stage.
         this.reportStage(after);
-        this.openEmailGate();
+        if (this.finished) return deferred.promise;
+        // matrix-js-sdk's timing sends no email here: the app's requestEmailToken() or the next answer does.
+        if (!this.compat.requestEmailTokenEagerly) this.openEmailGate();
         this.watchAutomaticEmailToken();
       }
     }
@@ -247,17 +295,24 @@ export class InteractiveAuth<T> {
    * request is in flight.
    */
   public async poll(): Promise<void> {
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (!snapshot.context.session) return;
     if (!this.deferred) return;
-    if (this.pending.size > 0 || this.started > this.completed) return;
+    if (this.pending.length > 0 || this.started > this.completed) return;
     let authDict: AuthDict = {};
     const emailSid = snapshot.context.email.sid;
     if (snapshot.context.stage === AuthType.Email && emailSid) {
       // The server checks the link itself, given the email session's credentials.
       const creds: { sid: string; client_secret: string; id_server?: string } = { sid: emailSid, client_secret: snapshot.context.settings.clientSecret! };
-      const isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
-      if (isUrl) creds.id_server = new URL(isUrl).host;
+      let isUrl: string | null | undefined;
+      try {
+        isUrl = this.opts.matrixClient?.getIdentityServerUrl?.();
+        if (isUrl) creds.id_server = new URL(isUrl).host;
+      } catch (e) {
+        // poll() is called without a catch (on a timer): the fault ends the negotiation instead.
+        this.callbackFailed('matrixClient.getIdentityServerUrl', e);
+        return;
+      }
       authDict = { type: AuthType.Email, threepid_creds: creds };
     }
     this.submitAuthDict(authDict, true).catch(() => undefined);
@@ -265,26 +320,26 @@ export class InteractiveAuth<T> {
 
   /** The UIA session id, once known. */
   public getSessionId(): string | undefined {
-    return this.actor.getSnapshot().context.session;
+    return this.snap().context.session;
   }
 
   /** The client secret used for email / phone validation sessions. */
   public getClientSecret(): string {
-    return this.actor.getSnapshot().context.settings.clientSecret!;
+    return this.snap().context.settings.clientSecret!;
   }
 
   /** The server's params for a stage type. */
   // `any` values, as in matrix-js-sdk, so code reading e.g. `public_key` compiles unchanged.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public getStageParams(loginType: string): Record<string, any> | undefined {
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (snapshot.value === 'idle') return this.initialParams?.[loginType];
     return snapshot.context.params[loginType];
   }
 
   /** The flow being followed, once chosen. */
   public getChosenFlow(): UIAFlow | null {
-    return this.actor.getSnapshot().context.chosenFlow;
+    return this.snap().context.chosenFlow;
   }
 
   /**
@@ -294,6 +349,8 @@ export class InteractiveAuth<T> {
    */
   public async submitAuthDict(authData: AuthDict, background = false): Promise<void> {
     if (!this.deferred) {
+      // After the end there is nothing to submit to (and nothing is called): a no-op.
+      if (this.finished) return;
       throw new Error('submitAuthDict() called before attemptAuth()');
     }
     if (!background) this.busy(true);
@@ -301,35 +358,45 @@ export class InteractiveAuth<T> {
     try {
       // Inline, not a helper: the check and the send must happen in the same turn, or two
       // waiting submits would both find the chart idle.
-      while (!this.finished && (this.pending.size > 0 || this.started > this.handled)) {
-        if (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+      while (!this.finished && (this.pending.length > 0 || this.started > this.handled)) {
+        if (this.pending.length > 0) await Promise.allSettled(this.pending);
         else await this.waitHandled(this.started);
       }
-      op = this.startOp(() => this.actor.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
-      this.pending.add(op);
+      // Ended while this one waited (or a callback threw): never send to a stopped chart.
+      if (this.finished) return;
+      op = this.startOp(() => this.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
+      this.pending.push(op);
       await op;
     } finally {
-      if (op) this.pending.delete(op);
+      if (op) this.dropPending(op);
       if (!background) this.busy(false);
     }
   }
 
   /** The sid of the email validation session (`m.login.email.identity`). */
   public getEmailSid(): string | undefined {
-    return this.actor.getSnapshot().context.email.sid;
+    return this.emailSidAfterEnd ?? this.snap().context.email.sid;
   }
 
   /** Sets the sid of the email validation session (needed to poll for the link being clicked). */
   public setEmailSid(sid: string): void {
     // The chart's own record of the email session: flow choice and the email stage read it.
-    this.actor.send({ type: 'STAGE.UPDATE', emailSid: sid });
+    if (!this.send({ type: 'STAGE.UPDATE', emailSid: sid })) this.emailSidAfterEnd = sid;
   }
 
   /**
    * Sends (again) the validation email and stores its sid. Attempts count from 1; a call while
    * one request is in flight does nothing. Rejects with the error `requestEmailToken` threw.
    */
-  public requestEmailToken = async (): Promise<void> => {
+  public get requestEmailToken(): () => Promise<void> {
+    // Bound, as matrix-js-sdk's arrow property is (apps pass it around unbound), and made on first
+    // use only: most dialogs never send an email, and each open dialog would carry the closure.
+    return (this.boundRequestEmailToken ??= () => this.sendEmailAgain());
+  }
+
+  private boundRequestEmailToken: (() => Promise<void>) | undefined;
+
+  private async sendEmailAgain(): Promise<void> {
     const inFlight = this.emailToken;
     if (inFlight) {
       // Asked for from stateUpdated, before the stage's own request went out: in matrix-js-sdk
@@ -345,7 +412,7 @@ export class InteractiveAuth<T> {
     if (stage && stage.can({ type: 'EMAIL.RESEND' })) {
       // The email stage is open: its machine sends the email (attempt + 1) through our actor.
       this.resendRequested = true;
-      this.actor.send({ type: 'EMAIL.RESEND' });
+      this.send({ type: 'EMAIL.RESEND' });
       this.resendRequested = false;
       const flight = this.emailToken as EmailTokenFlight | null;
       if (flight) {
@@ -355,7 +422,7 @@ export class InteractiveAuth<T> {
       }
     }
     await this.requestEmailTokenOutsideStage(true);
-  };
+  }
 
   /**
    * Stops the negotiation (matrix-uia only): the request in flight is aborted, its answer is
@@ -380,13 +447,23 @@ export class InteractiveAuth<T> {
     const retry = this.retryExpected;
     this.classInitiated = false;
     this.retryExpected = false;
-    if (!byClass && !retry && !background) this.trackChartSubmit(index);
+    if (retry) {
+      // The chart repeats a request after a 429 wait: the 429 is no answer to the submission, whose
+      // waiters (and busyChanged(false)) now wait for the retry's answer.
+      this.handled = index - 1;
+      for (const w of this.waiters) if (w.index === index - 1) w.index = index;
+    } else if (!byClass && !background) {
+      this.trackChartSubmit(index);
+      // Its busyChanged(true) threw and ended the negotiation: nothing goes out.
+      if (this.finished) return Promise.reject(new AbortedError());
+    }
     return call(() => this.opts.doRequest(auth, background, { signal })).then(
       (result) => {
         this.complete(index, { background, failed: false });
         return result;
       },
-      (error: unknown) => {
+      (thrown: unknown) => {
+        const error = readable(thrown);
         this.complete(index, { background, error, failed: true });
         throw this.forChart(error, background);
       },
@@ -409,7 +486,7 @@ export class InteractiveAuth<T> {
   }
 
   private knownChallenge(): AuthChallenge | null {
-    const c = this.actor.getSnapshot().context;
+    const c = this.snap().context;
     if (!c.flows.length) return null;
     return { flows: c.flows, params: c.params, completed: c.completed, ...(c.session ? { session: c.session } : {}) };
   }
@@ -420,17 +497,22 @@ export class InteractiveAuth<T> {
     this.lastCompletion = completion;
     const e = completion.error;
     // matrix-js-sdk replaces its data with any error body it gets: that body's errcode is shown next.
-    if (completion.failed && isHttpErrorLike(e) && isRecord(e.data)) this.statusData = e.data;
+    if (completion.failed && isHttpErrorLike(e) && isRecord(e.data)) this.statusData = statusOf(e.data);
   }
 
   /** A foreground request the chart made by itself (a dummy stage, a final `{session}`): a submission for the app. */
   private trackChartSubmit(index: number): void {
     this.busy(true);
     const op: Promise<void> = this.waitHandled(index).then(() => {
-      this.pending.delete(op);
+      this.dropPending(op);
       this.busy(false);
     });
-    this.pending.add(op);
+    this.pending.push(op);
+  }
+
+  private dropPending(op: Promise<void>): void {
+    const i = this.pending.indexOf(op);
+    if (i >= 0) this.pending.splice(i, 1);
   }
 
   /** Runs `send` and returns a promise for the handling of the request it made (at once if none). */
@@ -470,7 +552,7 @@ export class InteractiveAuth<T> {
   /** Turns the chart's handling of the latest answer into matrix-js-sdk's callbacks. */
   private process(): void {
     if (this.finished || this.completed === this.handled) return;
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     const inRequest =
       snapshot.status === 'active' && (snapshot.matches('requesting') || snapshot.matches('submitting') || snapshot.matches({ polling: 'checking' }));
     // The answer reached us before the chart: wait for the snapshot that shows it handled (a
@@ -483,6 +565,8 @@ export class InteractiveAuth<T> {
     }
     const upTo = this.completed;
     const completion = this.lastCompletion;
+    // Handled now: the error (its body, its stack) is not kept while the dialog stays open.
+    this.lastCompletion = null;
     this.handled = upTo;
     if (snapshot.status !== 'active') {
       this.settle(snapshot, completion);
@@ -491,30 +575,47 @@ export class InteractiveAuth<T> {
     }
     if (completion?.failed && !completion.background && !isHttpErrorLike(completion.error)) {
       // No answer at all: matrix-js-sdk ends the negotiation with the error (the chart would keep the stage open).
-      this.fail(completion.error);
+      this.fail(completion.error, completion);
       return;
     }
     // A request the chart made at once (dummy stage) is a submission, not a stage to show.
     if (this.started === this.completed) this.reportStage(snapshot);
+    // A stateUpdated that threw has ended it.
+    if (this.finished) return;
+    // An email held until the app was told the stage goes out now, because of this answer.
+    const sentNow = this.emailToken?.gate != null;
     this.openEmailGate();
-    const after = this.afterChallenge(snapshot);
-    if (after) after.then(() => this.release(upTo));
-    else this.release(upTo);
+    const after = this.afterChallenge(snapshot, sentNow);
+    if (after && upTo === this.firstRequest) {
+      // attemptAuth's own request is no submission: in matrix-js-sdk a submit made while the
+      // email it triggered is on its way goes at once; only its busyChanged(false) waits.
+      this.firstEmailWait = after;
+      this.release(upTo);
+    } else if (after) {
+      void after.then(() => this.release(upTo));
+    } else {
+      this.release(upTo);
+    }
   }
 
   /**
-   * What follows a challenge before its submission counts as handled: the email, when the
-   * email stage (or, with `compat.requestEmailTokenEagerly`, a flow with it) has just opened.
+   * What follows a challenge before its submission counts as handled: the email this answer
+   * sent, when the email stage (or, with `compat.requestEmailTokenEagerly`, a flow with it) has
+   * just opened.
    */
-  private afterChallenge(snapshot: UiaSnapshot): Promise<void> | null {
+  private afterChallenge(snapshot: UiaSnapshot, sentNow: boolean): Promise<void> | null {
     const flight = this.emailToken;
-    if (flight && !flight.manual) {
+    if (flight) {
+      // One sent for an earlier answer (or by the app) does not hold this one, as in matrix-js-sdk,
+      // whose request for this answer finds an email in flight and goes on.
+      if (flight.manual || !sentNow) return null;
       return flight.promise.then(
         () => undefined,
         (e: unknown) => this.fail(e),
       );
     }
-    const ctx = snapshot.context;
+    // Read afresh: stateUpdated may have set the sid (setEmailSid) just now.
+    const ctx = this.snap().context;
     if (this.compat.requestEmailTokenEagerly && !flight && !ctx.email.sid && ctx.chosenFlow?.stages.includes(AuthType.Email)) {
       return this.requestEmailTokenOutsideStage(false).catch((e: unknown) => this.fail(e));
     }
@@ -524,20 +625,22 @@ export class InteractiveAuth<T> {
   /** An automatic email request started by `attemptAuth()` itself: its failure ends the negotiation. */
   private watchAutomaticEmailToken(): void {
     const flight = this.emailToken;
-    if (flight && !flight.manual) flight.promise.catch((e: unknown) => this.fail(e));
+    // Unless the app's requestEmailToken() has taken it over meanwhile: its failure is then that call's.
+    if (flight && !flight.manual) flight.promise.catch((e: unknown) => void (flight.manual || this.fail(e)));
   }
 
   private reportStage(snapshot: UiaSnapshot): void {
     const stage = snapshot.context.stage;
     if (!stage || this.finished) return;
-    const d = this.statusData;
+    this.stateUpdated(stage, this.statusFor(stage, this.statusData));
+  }
+
+  /** matrix-js-sdk's IStageStatus from its data: the errcode / error, else the email sid for the email stage. */
+  private statusFor(stage: string, d: { errcode?: unknown; error?: unknown } | null): IStageStatus {
     const errcode = typeof d?.errcode === 'string' ? d.errcode : '';
     const error = typeof d?.error === 'string' ? d.error : '';
-    if (errcode || error) {
-      this.stateUpdated(stage, { errcode, error });
-    } else {
-      this.stateUpdated(stage, stage === AuthType.Email ? { emailSid: snapshot.context.email.sid } : {});
-    }
+    if (errcode || error) return { errcode, error };
+    return stage === AuthType.Email ? { emailSid: this.getEmailSid() } : {};
   }
 
   /** Ends the promise from a final snapshot. */
@@ -546,22 +649,86 @@ export class InteractiveAuth<T> {
     if (out?.status === 'done') {
       const deferred = this.deferred;
       this.finish();
+      this.closeBusy();
       deferred?.resolve(selectResult<T>(snapshot) as T);
       return;
     }
     const chartError: unknown = out?.error ?? (snapshot as { error?: unknown }).error;
+    if (completion?.failed && this.isFlowlessFirst401(completion.error, snapshot)) {
+      // matrix-js-sdk takes any 401 with a body as UIA while it has no flows, and finds none in it.
+      const ctx = snapshot.context;
+      this.fail(new NoAuthFlowFoundError('No appropriate authentication flow found', requiredStages({ inputs: this.opts.inputs, emailSid: ctx.email.sid }), []));
+      return;
+    }
     // An answer that was no usable challenge ends it with what doRequest threw, as in
     // matrix-js-sdk; a decision the chart made on a good challenge ("no flow") keeps its own error.
     const raw = completion?.failed && !this.isChallenge(completion.error) ? completion.error : undefined;
-    this.fail(raw ?? chartError ?? new AbortedError());
+    this.fail(raw ?? chartError ?? new AbortedError(), raw !== undefined ? completion : null);
   }
 
-  private fail(error: unknown): void {
+  /** A 401 with a body and no flows, while none are known (matrix-js-sdk: `NoAuthFlowFoundError`); token errors stay themselves. */
+  private isFlowlessFirst401(error: unknown, snapshot: UiaSnapshot): boolean {
+    if (!this.flowsField || snapshot.context.flows.length > 0 || !isHttpErrorLike(error) || error.httpStatus !== 401 || !isRecord(error.data)) return false;
+    const { errcode, flows } = error.data;
+    if (errcode === 'M_UNKNOWN_TOKEN' || errcode === 'M_MISSING_TOKEN') return false;
+    return !Array.isArray(flows) || flows.length === 0;
+  }
+
+  /**
+   * Ends the negotiation with `error`. When a foreground submission failed without a UIA answer
+   * (`failed`), the app is told the stage once more with the error's `errcode`/`error` first, as
+   * matrix-js-sdk does: apps that show errors from `stateUpdated` show this one too.
+   */
+  private fail(error: unknown, failed?: Completion | null): void {
     if (this.finished) return;
     const deferred = this.deferred;
+    const lastWords = failed && !failed.background ? this.stageAfterFailure(failed.error) : null;
     this.finish();
-    if (this.actor.getSnapshot().status === 'active') this.actor.send({ type: 'CANCEL' });
+    this.send({ type: 'CANCEL' });
+    if (lastWords) this.stateUpdated(lastWords.stage, lastWords.status);
+    this.closeBusy();
     deferred?.reject(error);
+  }
+
+  /**
+   * The stage and status matrix-js-sdk reports after a failed submission: its `data` becomes the
+   * error's body (with the known flows, completed and session when the body has none of them),
+   * and the next stage is the chosen flow's first not completed in it.
+   */
+  private stageAfterFailure(error: unknown): { stage: string; status: IStageStatus } | null {
+    const ctx = this.snap().context;
+    const flow = ctx.chosenFlow;
+    if (!flow) return null;
+    let completed: readonly string[] = ctx.completed;
+    let d = this.statusData;
+    // A MatrixError (an HTTP error with a body) replaces matrix-js-sdk's data; anything else leaves it.
+    if (isHttpErrorLike(error) && isRecord(error.data)) {
+      const body = error.data;
+      if (body.flows !== undefined || body.completed !== undefined || body.session !== undefined) {
+        completed = Array.isArray(body.completed) ? (body.completed as string[]) : [];
+      }
+      d = body;
+    }
+    const stage = flow.stages.find((s) => !completed.includes(s));
+    // A dummy stage would be submitted again by matrix-js-sdk after the end: nothing to show.
+    if (!stage || stage === AuthType.Dummy) return null;
+    return { stage, status: this.statusFor(stage, d) };
+  }
+
+  /** An app callback threw: the negotiation ends with a {@link CallbackError} naming it (ignored after the end). */
+  private callbackFailed(name: string, error: unknown): void {
+    if (!this.finished) this.fail(new CallbackError(name, error));
+  }
+
+  private snap(): UiaSnapshot {
+    return this.actor.getSnapshot();
+  }
+
+  /** Sends to the chart while it runs; false (and nothing sent) once it has stopped. */
+  private send(event: Parameters<UiaActor['send']>[0]): boolean {
+    if (this.snap().status !== 'active') return false;
+    this.actor.send(event);
+    return true;
   }
 
   /** Lets a held automatic email request go (the app has been told the stage). */
@@ -581,17 +748,42 @@ export class InteractiveAuth<T> {
     this.release(Infinity);
   }
 
+  /** Calls the app's stateUpdated (or startAuthStage); a throw ends the negotiation. */
   private stateUpdated(stage: string, status: IStageStatus): void {
-    const cb = this.opts.stateUpdated ?? this.opts.startAuthStage;
-    cb?.call(this.opts, stage, status);
+    const name = this.opts.stateUpdated ? 'stateUpdated' : 'startAuthStage';
+    try {
+      (this.opts.stateUpdated ?? this.opts.startAuthStage)?.call(this.opts, stage, status);
+    } catch (e) {
+      this.callbackFailed(name, e);
+    }
   }
 
+  /** Tells the app busy / not busy; nothing after the end, and a throw ends the negotiation. */
   private busy(busy: boolean): void {
-    this.opts.busyChanged?.call(this.opts, busy);
+    if (this.finished) return;
+    this.busyOpen = Math.max(0, this.busyOpen + (busy ? 1 : -1));
+    try {
+      this.opts.busyChanged?.call(this.opts, busy);
+    } catch (e) {
+      // A busyChanged that threw is not called again, not even to close what it was given.
+      this.busyOpen = 0;
+      this.callbackFailed('busyChanged', e);
+    }
+  }
+
+  /** At the end: a `busyChanged(true)` still shown gets its `false`, the last call the app gets. */
+  private closeBusy(): void {
+    if (this.busyOpen === 0) return;
+    this.busyOpen = 0;
+    try {
+      this.opts.busyChanged?.call(this.opts, false);
+    } catch {
+      // The negotiation has already ended; there is nothing left for the fault to stop.
+    }
   }
 
   private stageSnapshot(): { can(event: { type: 'EMAIL.RESEND' }): boolean } | undefined {
-    const snapshot = this.actor.getSnapshot();
+    const snapshot = this.snap();
     if (snapshot.status !== 'active' || snapshot.context.stageKind !== 'email') return undefined;
     return (snapshot.children as Record<string, { getSnapshot(): { can(e: { type: 'EMAIL.RESEND' }): boolean } } | undefined>).stage?.getSnapshot();
   }
@@ -601,22 +793,24 @@ export class InteractiveAuth<T> {
     // One email request at a time: one sent before the stage opened (eagerly, or by the app) serves it.
     if (this.emailToken) return this.emailToken.promise;
     const manual = this.resendRequested;
+    // The session of the latest answer (the stage's copy is the one it opened with), as matrix-js-sdk sends.
+    const session = this.snap().context.session ?? input.session;
     // When the stage just opened, stateUpdated comes first, then the email (matrix-js-sdk's order).
-    return this.sendEmailToken(input.email, input.clientSecret, input.attempt, input.session, manual, !manual);
+    return this.sendEmailToken(input.email, input.clientSecret, input.attempt, session, manual, !manual);
   }
 
   /** A token request with no email stage open (before it, or eagerly): attempts continue the chart's count. */
   private async requestEmailTokenOutsideStage(manual: boolean): Promise<void> {
-    const ctx = this.actor.getSnapshot().context;
-    const attempt = ctx.email.attempt + 1;
+    const ctx = this.snap().context;
+    const attempt = Math.max(ctx.email.attempt, this.emailAttemptAfterEnd) + 1;
     // Counted before the answer, as matrix-js-sdk does: a failed attempt is not reused.
-    this.actor.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
+    if (!this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt })) this.emailAttemptAfterEnd = attempt;
     const { sid } = await this.sendEmailToken(this.opts.inputs?.emailAddress as string, ctx.settings.clientSecret!, attempt, ctx.session, manual);
     this.setEmailSid(sid);
   }
 
   private sendEmailToken(
-    email: string,
+    email: string | null | undefined,
     secret: string,
     attempt: number,
     session: string | undefined,
@@ -626,10 +820,23 @@ export class InteractiveAuth<T> {
     const fn = this.opts.requestEmailToken;
     const gate = gated ? defer<void>() : null;
     const send = () =>
-      call(() => {
+      call((): RequestTokenResponse | Promise<RequestTokenResponse> => {
         if (this.finished && gated) throw new AbortedError();
+        // The app set the sid in stateUpdated (its own email was sent): matrix-js-sdk sends none then.
+        const sid = gated ? this.getEmailSid() : undefined;
+        if (sid) return { sid };
         if (!fn) throw new InvalidOptionsError('the m.login.email.identity stage needs the requestEmailToken option');
-        return fn.call(this.opts, email, secret, attempt, session as string);
+        // The session of the latest answer when it goes out (a held email may outlive a session change),
+        // and the address as the app gave it (`undefined`, as in matrix-js-sdk, when it gave none).
+        const ctx = this.snap().context;
+        // Counted as it goes out, as matrix-js-sdk counts: a stage closed meanwhile still used it.
+        if (attempt > ctx.email.attempt) this.send({ type: 'STAGE.UPDATE', emailAttempt: attempt });
+        return fn.call(this.opts, (email ?? undefined) as string, secret, attempt, (ctx.session ?? session) as string);
+      }).then((answer) => {
+        // Every answer's sid is the email session's, even when the stage that asked has closed.
+        const sid = (answer as { sid?: unknown } | null)?.sid;
+        if (typeof sid === 'string' && sid && this.getEmailSid() !== sid) this.setEmailSid(sid);
+        return answer;
       });
     const promise = gate ? gate.promise.then(send) : send();
     const flight: EmailTokenFlight = { promise, manual, gate };

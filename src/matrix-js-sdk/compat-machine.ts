@@ -13,6 +13,11 @@
  *
  * Everything else (flow choice, next stage, session merging, dummy submission, 429 waits,
  * late-answer dropping, cancellation) is the chart's own, unchanged.
+ *
+ * Built once, run many times: {@link interactiveAuthMachine} is one machine shared by every
+ * `InteractiveAuth`, whose functions are bound to each instance's actor system
+ * (src/bound-functions.ts), as `createUiaActor` does. Building a machine costs more CPU and
+ * memory than a whole negotiation, and XState keeps every machine's state nodes in a memo cache.
  */
 import { fromPromise } from 'xstate';
 import { dummyStageMachine } from '../../machines/stages/dummy.machine';
@@ -21,7 +26,8 @@ import { fallbackStageMachine } from '../../machines/stages/fallback.machine';
 import { msisdnStageMachine } from '../../machines/stages/msisdn.machine';
 import { oauthStageMachine } from '../../machines/stages/oauth.machine';
 import { termsStageMachine } from '../../machines/stages/terms.machine';
-import { createUiaMachine } from '../create-uia-machine';
+import { createRequestActor } from '../actors';
+import { sharedUiaMachine, type ProvidedUiaMachine } from '../create-uia-machine';
 import type { RequestTokenResponse, UiaRequestFn } from '../types';
 
 /** The functions `InteractiveAuth` gives its chart. */
@@ -32,28 +38,26 @@ export interface InteractiveAuthMachineFunctions<T> {
   requestEmailToken: (input: EmailTokenActorInput, signal: AbortSignal) => Promise<RequestTokenResponse>;
 }
 
-/** Builds the chart `InteractiveAuth` owns. */
-export function createInteractiveAuthMachine<T>(fns: InteractiveAuthMachineFunctions<T>) {
-  // Password, captcha and registration-token dicts come from the app (submitAuthDict), so those
-  // stages need no machine of their own here: the fallback stage, made passive below, holds them
-  // open until the app submits.
-  const stages = {
-    dummy: dummyStageMachine,
-    email: emailStageMachine,
-    msisdn: msisdnStageMachine,
-    oauth: oauthStageMachine,
-    terms: termsStageMachine,
-    fallback: fallbackStageMachine,
-  };
-  return createUiaMachine<T>({ request: fns.request }, stages).provide({
+/**
+ * Password, captcha and registration-token dicts come from the app (submitAuthDict), so those
+ * stages need no machine of their own here: the fallback stage, made passive below, holds them
+ * open until the app submits. A module constant: the shared chart is cached per stage set.
+ */
+const compatStages = {
+  dummy: dummyStageMachine,
+  email: emailStageMachine,
+  msisdn: msisdnStageMachine,
+  oauth: oauthStageMachine,
+  terms: termsStageMachine,
+  fallback: fallbackStageMachine,
+};
+
+function buildInteractiveAuthMachine(): ProvidedUiaMachine {
+  return sharedUiaMachine(compatStages).provide({
     actors: {
-      email: emailStageMachine.provide({
-        actors: {
-          requestEmailToken: fromPromise<RequestTokenResponse, EmailTokenActorInput>(({ input, signal }) => fns.requestEmailToken(input, signal)),
-        },
-        // The app decides when to check the link (matrix-js-sdk's poll()).
-        actions: { startPolling: () => undefined },
-      }),
+      // The token actor stays the stage's own, which calls the `requestEmailToken` bound to the system.
+      // The app decides when to check the link (matrix-js-sdk's poll()).
+      email: emailStageMachine.provide({ actions: { startPolling: () => undefined } }),
       // The SMS is the app's to send: the stage waits (`missingPhone`) for the app's dict.
       msisdn: msisdnStageMachine.provide({ guards: { hasPhone: () => false } }),
       // Without a page URL these stages would fail the negotiation; here the app handles the page.
@@ -68,5 +72,35 @@ export function createInteractiveAuthMachine<T>(fns: InteractiveAuthMachineFunct
   });
 }
 
-/** The machine type {@link createInteractiveAuthMachine} returns. */
-export type InteractiveAuthMachine = ReturnType<typeof createInteractiveAuthMachine>;
+/** The machine type {@link interactiveAuthMachine} returns: the chart with other implementations provided. */
+export type InteractiveAuthMachine = ProvidedUiaMachine;
+
+let shared: InteractiveAuthMachine | undefined;
+
+/**
+ * The one chart every `InteractiveAuth` runs, built on first use. Its request and email token
+ * actors call the functions bound to their actor system with `bindUiaFunctions(actor,
+ * { request, requestEmailToken })` (the `createUiaActor` way), so no machine is built per instance.
+ */
+export function interactiveAuthMachine(): InteractiveAuthMachine {
+  return (shared ??= buildInteractiveAuthMachine());
+}
+
+/**
+ * A machine of its own with `fns` baked in, for tools and tests that create the actor
+ * themselves without binding functions. Builds a machine per call: prefer
+ * {@link interactiveAuthMachine} with `bindUiaFunctions` when running many negotiations.
+ */
+export function createInteractiveAuthMachine<T>(fns: InteractiveAuthMachineFunctions<T>): InteractiveAuthMachine {
+  return interactiveAuthMachine().provide({
+    actors: {
+      request: createRequestActor<unknown>(fns.request as UiaRequestFn<unknown>),
+      email: emailStageMachine.provide({
+        actors: {
+          requestEmailToken: fromPromise<RequestTokenResponse, EmailTokenActorInput>(({ input, signal }) => fns.requestEmailToken(input, signal)),
+        },
+        actions: { startPolling: () => undefined },
+      }),
+    },
+  }) as InteractiveAuthMachine;
+}

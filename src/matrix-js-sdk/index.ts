@@ -9,5 +9,5 @@ export { createUIAuthCallback } from './ui-auth-callback';
 export type { UIAuthCallbackOptions } from './ui-auth-callback';
 export type { MatrixClientLike, RequestTokenResult, EmailTokenPurpose } from './client';
 export type { UIAuthCallback, UiaMachineInputFromClient } from './types';
-export { createInteractiveAuthMachine } from './compat-machine';
+export { createInteractiveAuthMachine, interactiveAuthMachine } from './compat-machine';
 export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './compat-machine';

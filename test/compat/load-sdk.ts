@@ -78,3 +78,57 @@ export function loadSdk(): Sdk {
   cached.logger.setLevel('silent', false);
   return cached;
 }
+
+/** The matrix-js-sdk versions the differential tests compare with, by the package name installed. */
+export const SDK_VERSIONS = { '36.2.0': 'matrix-js-sdk-36', '37.5.0': 'matrix-js-sdk', '43.0.0': 'matrix-js-sdk-43' } as const;
+/** One of {@link SDK_VERSIONS}. */
+export type SdkVersion = keyof typeof SDK_VERSIONS;
+
+/** The part of a matrix-js-sdk version the InteractiveAuth tests need. */
+export type InteractiveAuthSdk = Pick<Sdk, 'InteractiveAuth' | 'MatrixError' | 'HTTPError' | 'NoAuthFlowFoundError' | 'logger'>;
+
+// matrix-js-sdk ≥ 43 calls Promise.withResolvers (Node 22); Node 20 lacks it. The polyfill goes in
+// the bundle's banner so it is in place before the library's first line runs.
+const WITH_RESOLVERS_POLYFILL = `if (typeof Promise.withResolvers !== 'function') {
+  Promise.withResolvers = function () { let resolve, reject; const promise = new this((a, b) => { resolve = a; reject = b; }); return { promise, resolve, reject }; };
+}`;
+
+const lightCache = new Map<SdkVersion, InteractiveAuthSdk>();
+
+/**
+ * Loads only `InteractiveAuth`, the HTTP errors and the logger of one installed matrix-js-sdk
+ * version (a small bundle per version, rebuilt when that package changes).
+ */
+export function loadInteractiveAuthSdk(version: SdkVersion): InteractiveAuthSdk {
+  const hit = lightCache.get(version);
+  if (hit) return hit;
+  const pkg = SDK_VERSIONS[version];
+  const out = path.join(root, `node_modules/.cache/matrix-uia-test/interactive-auth-${version}.cjs`);
+  const built = mtime(out);
+  if (built < mtime(path.join(root, 'node_modules', pkg, 'package.json')) || built < mtime(__filename)) {
+    mkdirSync(path.dirname(out), { recursive: true });
+    buildSync({
+      stdin: {
+        contents: [
+          `export { InteractiveAuth, NoAuthFlowFoundError } from '${pkg}/lib/interactive-auth.js';`,
+          `export { MatrixError, HTTPError } from '${pkg}/lib/http-api/index.js';`,
+          `export { logger } from '${pkg}/lib/logger.js';`,
+        ].join('\n'),
+        resolveDir: root,
+        loader: 'js',
+      },
+      banner: { js: WITH_RESOLVERS_POLYFILL },
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      outfile: out,
+      logLevel: 'error',
+    });
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require(out) as InteractiveAuthSdk;
+  sdk.logger.setLevel('silent', false);
+  lightCache.set(version, sdk);
+  return sdk;
+}
