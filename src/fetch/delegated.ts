@@ -11,10 +11,10 @@
  *   server.
  */
 import { accountManagementUrl, isUnrecognizedEndpoint, type AccountManagementAction, type AuthMetadata } from '../account-management';
-import { AccountManagementRequiredError, EndpointError, OAuthRegistrationRequiredError } from '../errors';
+import { isHttpErrorLike } from '../actors';
+import { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
 import type { MatrixClient } from './client';
 import { discoverAuthMetadata } from './discovery';
-import { isMatrixHttpError } from './matrix-http-error';
 
 /** How a delegated server handles an operation. */
 export type DelegatedHandling =
@@ -44,8 +44,9 @@ export function delegatedError(metadata: AuthMetadata, handling: DelegatedHandli
 
 /** Whether a failure is a delegated server's refusal of the endpoint itself. */
 function isDelegatedRefusal(error: unknown, handling: DelegatedHandling): boolean {
-  if (!(error instanceof EndpointError) && !isMatrixHttpError(error)) return false;
-  const { httpStatus, data } = error as { httpStatus: number; data: unknown };
+  // By shape: our EndpointError and MatrixHttpError, and matrix-js-sdk's MatrixError, all fit.
+  if (!isHttpErrorLike(error)) return false;
+  const { httpStatus, data } = error;
   if (isUnrecognizedEndpoint(httpStatus, data)) return true;
   // Synapse with MAS: 403 M_FORBIDDEN "Only m.login.application_service registrations are allowed."
   const errcode = typeof data === 'object' && data !== null ? (data as { errcode?: unknown }).errcode : undefined;

@@ -21,7 +21,7 @@ function scriptedFetch(replies: Record<string, Reply>): FetchLike & { asked: str
     if (r === 'network') throw new TypeError('fetch failed');
     if (typeof r === 'function') return r();
     return new Response(r.body === undefined ? '' : JSON.stringify(r.body), { status: r.status, headers: { 'Content-Type': 'application/json' } });
-  }) as FetchLike & { asked: string[] };
+  }) as unknown as FetchLike & { asked: string[] };
   f.asked = asked;
   return f;
 }
