@@ -10,48 +10,13 @@
  * - The cross-signing reset is not decided here: it runs through UIA (`m.oauth`) on both kinds of
  *   server.
  */
-import { accountManagementUrl, isUnrecognizedEndpoint, type AccountManagementAction, type AuthMetadata } from '../account-management';
-import { isHttpErrorLike } from '../actors';
-import { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+import type { AuthMetadata } from '../account-management';
+import { delegatedError, isDelegatedRefusal, type DelegatedHandling } from '../delegated-outcome';
 import type { MatrixClient } from './client';
 import { discoverAuthMetadata } from './discovery';
 
-/** How a delegated server handles an operation. */
-export type DelegatedHandling =
-  | {
-      /** Done on the account management page. */
-      kind: 'accountManagement';
-      /** The action of the page, or `null` for the page itself (no action exists, e.g. a password change). */
-      action: AccountManagementAction | null;
-      /** The device the action is about (device view / delete). */
-      deviceId?: string;
-    }
-  | {
-      /** Done by registering with the OAuth 2.0 server. */
-      kind: 'oauthRegistration';
-    };
-
-/**
- * The typed error an operation ends with on a delegated server: where to continue. Without an
- * `account_management_uri` in the metadata the issuer is the best page there is.
- */
-export function delegatedError(metadata: AuthMetadata, handling: DelegatedHandling, cause?: unknown): AccountManagementRequiredError | OAuthRegistrationRequiredError {
-  const options = cause === undefined ? undefined : { cause };
-  if (handling.kind === 'oauthRegistration') return new OAuthRegistrationRequiredError(metadata.issuer, options);
-  const link = accountManagementUrl(metadata, handling.action, handling.deviceId !== undefined ? { deviceId: handling.deviceId } : {});
-  return new AccountManagementRequiredError(link?.url ?? metadata.issuer, link?.action ?? null, options);
-}
-
-/** Whether a failure is a delegated server's refusal of the endpoint itself. */
-function isDelegatedRefusal(error: unknown, handling: DelegatedHandling): boolean {
-  // By shape: our EndpointError and MatrixHttpError, and matrix-js-sdk's MatrixError, all fit.
-  if (!isHttpErrorLike(error)) return false;
-  const { httpStatus, data } = error;
-  if (isUnrecognizedEndpoint(httpStatus, data)) return true;
-  // Synapse with MAS: 403 M_FORBIDDEN "Only m.login.application_service registrations are allowed."
-  const errcode = typeof data === 'object' && data !== null ? (data as { errcode?: unknown }).errcode : undefined;
-  return handling.kind === 'oauthRegistration' && httpStatus === 403 && errcode === 'M_FORBIDDEN';
-}
+export { delegatedError, isDelegatedRefusal };
+export type { DelegatedHandling };
 
 /**
  * Maps a failure of a delegatable operation: a 404/405 `M_UNRECOGNIZED` (or, for registration, a

@@ -12,7 +12,7 @@ export type { EndpointCall, UiaHelperOptions } from './endpoint';
 
 export { discoverAuthMetadata, forgetAuthMetadata, rememberAuthMetadata } from './discovery';
 export type { DiscoverAuthMetadataOptions } from './discovery';
-export { delegatedError, toDelegatedError } from './delegated';
+export { delegatedError, toDelegatedError, isDelegatedRefusal } from './delegated';
 export type { DelegatedHandling } from './delegated';
 export {
   accountManagementUrl,

@@ -14,7 +14,7 @@ export { discoverAuthMetadata, checkDelegatedAuth, delegatedErrorFromSdk } from 
 export type { SdkDiscoveryOptions } from './discovery';
 export { accountManagementUrl, ACCOUNT_MANAGEMENT_ACTIONS } from '../account-management';
 export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
-export type { DelegatedHandling } from '../fetch/delegated';
+export type { DelegatedHandling } from '../delegated-outcome';
 export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
 export { oauthAwareRequest } from '../oauth-request';
 export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './compat-machine';
