@@ -169,5 +169,19 @@ function doAction(ctx: RequestContext): SimResponse {
 }
 
 
+/**
+ * Does what pressing the page's button for `url` (an account management URL) does, for tests:
+ * `hs.completeByUrl(error.url)`. Throws with the page's reason when it cannot.
+ */
+export function completeAccountAction(state: RequestContext['state'], url: URL): void {
+  const ctx: RequestContext = {
+    state,
+    baseUrl: url.origin,
+    req: { method: 'POST', path: url.pathname, rawPath: url.pathname + url.search, query: url.searchParams, headers: { accept: 'application/json' }, body: undefined },
+  };
+  const res = doAction(ctx);
+  if (res.status !== 200) throw new Error(`completeByUrl: ${(res.body as { error?: string }).error ?? `status ${res.status}`}`);
+}
+
 /** The routes of this file. */
 export const accountManagementRoutes: Route[] = [route('GET', '/account', ['/_simulator'], showPage), route('POST', '/account', ['/_simulator'], doAction)];

@@ -169,3 +169,89 @@ test('discovery: metadata on the delegated preset, null on a legacy server', asy
   expect(await discoverAuthMetadata(createMatrixClient({ baseUrl: legacy.url }))).toBeNull();
   expect(paths(legacy)).toEqual(['GET /_matrix/client/versions 200', 'GET /_matrix/client/unstable/org.matrix.msc2965/auth_metadata 404']);
 });
+
+describe('the account pages (out of band, as a person or a test completes them)', () => {
+  const post = (s: StartedHomeserver, fields: Record<string, string>, json = false) =>
+    fetch(`${s.url}/_simulator/account`, {
+      method: 'POST',
+      headers: json ? { 'Content-Type': 'application/json' } : { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
+    });
+
+  test('every action has a page; unstable names are served too; unknown actions are refused', async () => {
+    const s = await serve();
+    for (const [action, text] of [
+      ['org.matrix.profile', DEMO_ACCOUNT.email],
+      ['org.matrix.devices_list', DEMO_ACCOUNT.otherDeviceId],
+      ['org.matrix.sessions_list', DEMO_ACCOUNT.otherDeviceId],
+      [`org.matrix.device_view&device_id=${DEMO_ACCOUNT.otherDeviceId}`, 'Sign out this device'],
+      [`org.matrix.session_end&device_id=${DEMO_ACCOUNT.otherDeviceId}`, 'Sign out this device'],
+      ['org.matrix.account_deactivate', 'Deactivate account'],
+      ['org.matrix.cross_signing_reset', 'Allow the reset'],
+    ]) {
+      const res = await fetch(`${s.url}/_simulator/account?action=${action}`);
+      expect([action, res.status]).toEqual([action, 200]);
+      expect(await res.text()).toContain(text);
+    }
+    expect((await fetch(`${s.url}/_simulator/account?action=org.example.nope`)).status).toBe(400);
+  });
+
+  test('deactivation on the page deactivates; the token stops working', async () => {
+    const s = await serve();
+    const res = await post(s, { action: 'org.matrix.account_deactivate' }, true);
+    expect(await res.json()).toEqual({ done: true, action: 'org.matrix.account_deactivate', user_id: DEMO_ACCOUNT.userId });
+    expect(s.server.getUser(DEMO_ACCOUNT.userId)!.deactivated).toBe(true);
+    await expect(alice(s).request('GET', '/_matrix/client/v3/devices')).rejects.toMatchObject({ httpStatus: 401 });
+  });
+
+  test('several accounts: the page asks which; the POST needs user', async () => {
+    const s = await serve(delegatedConfig({ users: [{ userId: '@a:localhost', password: 'x', devices: ['A1'] }, { userId: '@b:localhost', password: 'y', devices: ['B1'] }] }));
+    expect(await (await fetch(`${s.url}/_simulator/account?action=org.matrix.cross_signing_reset`)).text()).toContain('Choose your account');
+    expect((await post(s, { action: 'org.matrix.cross_signing_reset' }, true)).status).toBe(400);
+    expect((await post(s, { action: 'org.matrix.cross_signing_reset', user: '@b:localhost' }, true)).status).toBe(200);
+    // The device's owner is found from device_id.
+    expect((await post(s, { action: 'org.matrix.device_delete', device_id: 'B1' }, true)).status).toBe(200);
+    expect(s.server.getUser('@b:localhost')!.devices.size).toBe(0);
+  });
+
+  test('hs.completeByUrl(error.url) does what the button does', async () => {
+    const s = await serve();
+    const e = (await rejection(deleteDevice(alice(s), DEMO_ACCOUNT.otherDeviceId))) as AccountManagementRequiredError;
+    s.server.completeByUrl(e.url);
+    expect(s.server.getUser(DEMO_ACCOUNT.userId)!.devices.has(DEMO_ACCOUNT.otherDeviceId)).toBe(false);
+    expect(() => s.server.completeByUrl(e.url)).toThrow(/not signed in/);
+  });
+
+  test('capabilities: password and 3PID changes disabled; register/available and validity 404', async () => {
+    const s = await serve();
+    expect(await alice(s).request('GET', '/_matrix/client/v3/capabilities')).toEqual({ capabilities: { 'm.change_password': { enabled: false }, 'm.3pid_changes': { enabled: false } } });
+    for (const path of ['/_matrix/client/v3/register/available?username=x', '/_matrix/client/v1/register/m.login.registration_token/validity?token=x']) {
+      const res = await fetch(`${s.url}${path}`);
+      expect([path, res.status, ((await res.json()) as { errcode: string }).errcode]).toEqual([path, 404, 'M_UNRECOGNIZED']);
+    }
+    // DELETE /devices/{id} checks the token first, as Synapse.
+    expect((await fetch(`${s.url}/_matrix/client/v3/devices/X`, { method: 'DELETE' })).status).toBe(401);
+  });
+
+  test('stable discovery path when the server lists v1.15; unstable action names configurable', async () => {
+    const s = await serve(delegatedConfig({ delegatedAuth: { advertiseV115: true, actions: 'unstable' } }));
+    const e = (await rejection(deleteDevice(alice(s), 'D1'))) as AccountManagementRequiredError;
+    expect(e.url).toBe(`${s.url}/_simulator/account?action=org.matrix.session_end&device_id=D1`);
+    expect(paths(s)).toEqual(['GET /_matrix/client/versions 200', 'GET /_matrix/client/v1/auth_metadata 200']);
+  });
+});
+
+describe('legacy servers: nothing changes but the discovery requests', () => {
+  test('deleteDevice on the demo preset asks the password and deletes', async () => {
+    const s = await serve({ ...delegatedConfig(), delegatedAuth: undefined });
+    await deleteDevice(alice(s), DEMO_ACCOUNT.otherDeviceId, { handlers: { password: neverAsked } });
+    expect(neverAsked).toHaveBeenCalledTimes(1);
+    expect(paths(s)).toEqual([
+      'GET /_matrix/client/versions 200',
+      'GET /_matrix/client/unstable/org.matrix.msc2965/auth_metadata 404',
+      `DELETE /_matrix/client/v3/devices/${DEMO_ACCOUNT.otherDeviceId} 401`,
+      'GET /_matrix/client/v3/account/whoami 200',
+      `DELETE /_matrix/client/v3/devices/${DEMO_ACCOUNT.otherDeviceId} 200`,
+    ]);
+  });
+});
