@@ -38,7 +38,7 @@ function cacheFor(client: MatrixClient): Map<string, Promise<AuthMetadata | null
  * The homeserver's auth metadata, or `null` for a server that does not delegate auth (a legacy
  * server, served by UIA). Cached per homeserver and fetch implementation.
  *
- * @throws {@link AbortedError} when `options.signal` aborts first; {@link NetworkError} when a discovery request got no answer; {@link EndpointError} for
+ * @throws `AbortedError` when `options.signal` aborts first; {@link NetworkError} when a discovery request got no answer; {@link EndpointError} for
  *   a 429 or 5xx answer (neither is cached).
  */
 export function discoverAuthMetadata(client: MatrixClient, options: DiscoverAuthMetadataOptions = {}): Promise<AuthMetadata | null> {
