@@ -9,6 +9,8 @@ import type { UIAFlow } from './types';
 
 /** Discriminant of every error this library produces. */
 export type UiaErrorCode =
+  | 'ACCOUNT_MANAGEMENT_REQUIRED'
+  | 'OAUTH_REGISTRATION_REQUIRED'
   | 'NO_AUTH_FLOW'
   | 'STAGE'
   | 'ENDPOINT'
@@ -18,9 +20,7 @@ export type UiaErrorCode =
   | 'PROTOCOL'
   | 'SESSION_MISMATCH'
   | 'INVALID_OPTIONS'
-  | 'TIMEOUT'
-  | 'ACCOUNT_MANAGEMENT_REQUIRED'
-  | 'OAUTH_REGISTRATION_REQUIRED';
+  | 'TIMEOUT';
 
 /** Base class of every error matrix-uia produces. */
 export class UiaError extends Error {
