@@ -6,9 +6,10 @@
  * `/_matrix/client/unstable/org.matrix.msc2965/auth_metadata` (Synapse serves both and lists
  * versions up to v1.12). A 404/405 `M_UNRECOGNIZED` (or any other 4xx but 429) is a legacy server.
  *
- * The answer is cached per homeserver URL and per fetch implementation (so a client and its
- * `withAccessToken` copies share it): one discovery per process and server, not one per helper
- * call. A fault (network, 429, 5xx) is not cached; the next call asks again.
+ * The answer is cached per homeserver URL and per fetch implementation: a client and its
+ * `withAccessToken` copies share it, as do clients given the same `fetch`; one discovery per
+ * client and server, not one per helper call. A fault (network, 429, 5xx) is not cached; the
+ * next call asks again.
  */
 import { authMetadataPaths, meansNoAuthMetadata, parseAuthMetadata, type AuthMetadata } from '../account-management';
 import { AbortedError, EndpointError, NetworkError } from '../errors';

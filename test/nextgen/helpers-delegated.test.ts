@@ -76,14 +76,15 @@ describe('on a delegated server, before any password is asked for or sent', () =
 
   test('deleteDevices: one device → its page; several → the devices list', async () => {
     const s = await serve();
-    const one = (await rejection(deleteDevices(alice(s), ['ALICEPHONE'], { handlers: { password: neverAsked } }))) as AccountManagementRequiredError;
+    const client = alice(s);
+    const one = (await rejection(deleteDevices(client, ['ALICEPHONE'], { handlers: { password: neverAsked } }))) as AccountManagementRequiredError;
     expect(one.url).toBe(`${s.url}/_simulator/account?action=org.matrix.device_delete&device_id=ALICEPHONE`);
-    const many = (await rejection(deleteDevices(alice(s), ['ALICEPHONE', 'ALICELAPTOP'], { handlers: { password: neverAsked } }))) as AccountManagementRequiredError;
+    const many = (await rejection(deleteDevices(client.withAccessToken(DEMO_ACCOUNT.accessToken), ['ALICEPHONE', 'ALICELAPTOP'], { handlers: { password: neverAsked } }))) as AccountManagementRequiredError;
     expect(many).toBeInstanceOf(AccountManagementRequiredError);
     expect(many.action).toBe('org.matrix.devices_list');
     expect(many.url).toBe(`${s.url}/_simulator/account?action=org.matrix.devices_list`);
     expect(neverAsked).not.toHaveBeenCalled();
-    // Discovery is cached per homeserver: asked once for both calls.
+    // Discovery is cached per client (and its withAccessToken copies): asked once for both calls.
     expect(paths(s).filter((p) => p.includes('auth_metadata'))).toHaveLength(1);
   });
 
