@@ -23,6 +23,7 @@ import {
   type MatrixClient,
 } from '../../src/fetch';
 import { runUia } from '../../src';
+import { generateCrossSigningKeys } from '../../src/cli/cross-signing-keys';
 import { DEMO_ACCOUNT, delegatedConfig, startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
 
 let running: StartedHomeserver[] = [];
@@ -210,6 +211,12 @@ describe('the account pages (out of band, as a person or a test completes them)'
     expect(await (await fetch(`${s.url}/_simulator/account?action=org.matrix.cross_signing_reset`)).text()).toContain('Choose your account');
     expect((await post(s, { action: 'org.matrix.cross_signing_reset' }, true)).status).toBe(400);
     expect((await post(s, { action: 'org.matrix.cross_signing_reset', user: '@b:localhost' }, true)).status).toBe(200);
+    // Without user, the reset approval is for whoever was just asked to approve one.
+    const a = s.server.getUser('@a:localhost')!;
+    a.crossSigning.master = generateCrossSigningKeys('@a:localhost').keys.master_key;
+    const aClient = createMatrixClient({ baseUrl: s.url, accessToken: s.server.createAccessToken('@a:localhost', 'A1') });
+    await expect(aClient.request('POST', '/_matrix/client/v3/keys/device_signing/upload', generateCrossSigningKeys('@a:localhost').keys)).rejects.toMatchObject({ httpStatus: 401 });
+    expect(await (await post(s, { action: 'org.matrix.cross_signing_reset' }, true)).json()).toMatchObject({ done: true, user_id: '@a:localhost' });
     // The device's owner is found from device_id.
     expect((await post(s, { action: 'org.matrix.device_delete', device_id: 'B1' }, true)).status).toBe(200);
     expect(s.server.getUser('@b:localhost')!.devices.size).toBe(0);
