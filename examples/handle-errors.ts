@@ -10,10 +10,6 @@ export function messageFor(error: unknown): string {
   if (!isUiaError(error)) return 'Something went wrong.';
   const e: UiaError = error;
   switch (e.code) {
-    case 'ACCOUNT_MANAGEMENT_REQUIRED':
-      return 'This server manages accounts on its own page: continue there.';
-    case 'OAUTH_REGISTRATION_REQUIRED':
-      return 'Sign up on this server through its sign-in page.';
     case 'NO_AUTH_FLOW':
       return 'This server asks for a way of signing in this app does not support.';
     case 'STAGE':
@@ -34,5 +30,9 @@ export function messageFor(error: unknown): string {
       return 'The app is misconfigured.';
     case 'TIMEOUT':
       return 'We stopped waiting. Try again when you have completed the step.';
+    case 'ACCOUNT_MANAGEMENT_REQUIRED':
+      return 'This server manages accounts on its own page: continue there.';
+    case 'OAUTH_REGISTRATION_REQUIRED':
+      return 'Sign up on this server through its sign-in page.';
   }
 }

@@ -9,8 +9,6 @@ import type { UIAFlow } from './types';
 
 /** Discriminant of every error this library produces. */
 export type UiaErrorCode =
-  | 'ACCOUNT_MANAGEMENT_REQUIRED'
-  | 'OAUTH_REGISTRATION_REQUIRED'
   | 'NO_AUTH_FLOW'
   | 'STAGE'
   | 'ENDPOINT'
@@ -20,7 +18,9 @@ export type UiaErrorCode =
   | 'PROTOCOL'
   | 'SESSION_MISMATCH'
   | 'INVALID_OPTIONS'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'ACCOUNT_MANAGEMENT_REQUIRED'
+  | 'OAUTH_REGISTRATION_REQUIRED';
 
 /** Base class of every error matrix-uia produces. */
 export class UiaError extends Error {

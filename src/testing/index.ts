@@ -21,6 +21,9 @@ export type {
 export { synapse167Config, synapsePreset, SYNAPSE_167_QUIRKS, SYNAPSE_PRESET_ADMIN } from './presets';
 export type { Synapse167Variant } from './presets';
 export { demoConfig, DEMO_ACCOUNT } from './demo';
+export { delegatedConfig } from './presets-delegated';
+export { resolveDelegatedAuth, ACCOUNT_MANAGEMENT_PATH, OAUTH_ISSUER_PATH, STABLE_ACTIONS } from './delegated';
+export type { DelegatedAuthConfig, ResolvedDelegatedAuth, ActionNaming } from './delegated';
 export { Accounts } from './accounts';
 export type { BoundThreepid, CrossSigningKeys, DeviceInput, DeviceRecord, Requester, UserRecord } from './accounts';
 export { Outbox } from './outbox';
@@ -39,8 +42,3 @@ export { CORS_HEADERS } from './dispatch';
 export type { FetchFunction } from './fetch-adapter';
 export type { ListeningServer } from './http-server';
 export type { SimRequest, SimResponse } from './http-types';
-
-// A server that delegates auth to an OAuth 2.0 server (Synapse with MAS).
-export { delegatedConfig } from './presets-delegated';
-export { resolveDelegatedAuth, ACCOUNT_MANAGEMENT_PATH, OAUTH_ISSUER_PATH, STABLE_ACTIONS } from './delegated';
-export type { DelegatedAuthConfig, ResolvedDelegatedAuth, ActionNaming } from './delegated';
