@@ -121,6 +121,26 @@ describe('regression: cross-signing reset with session "dummy" and msg (bots saw
     expect(uploads(s).at(-1)).toMatchObject({ status: 200, body: { auth: { type: 'm.oauth', session: 'sess-42' } } });
   });
 
+  test('"I approved" too early on a server that sends an errcode while not approved: asked again, then done', async () => {
+    const s = await serve({ notApprovedErrcode: 'M_FORBIDDEN', requireType: true });
+    const keys = generateCrossSigningKeys(DEMO_ACCOUNT.userId).keys;
+    const prompts: StagePrompt[] = [];
+    await uploadCrossSigningKeys(alice(s), keys, {
+      polling: { intervalMs: 3_600_000 },
+      handlers: {
+        external: async (p) => {
+          prompts.push(p);
+          if (prompts.length === 2) await approve(p.url);
+        },
+      },
+    });
+    expect(prompts.map((p) => [p.attempt, p.error?.message ?? null])).toEqual([
+      [1, null],
+      [2, 'The reset has not been approved yet'],
+    ]);
+    expect(uploads(s).map((r) => r.status)).toEqual([401, 401, 200]);
+  });
+
   test('a server listing the unstable flow first: m.oauth is still followed', async () => {
     const s = await serve({ resetFlows: 'unstable-first', requireType: true });
     const keys = generateCrossSigningKeys(DEMO_ACCOUNT.userId).keys;
