@@ -171,7 +171,8 @@ export interface BudgetedSpec extends BundleSpec {
  * (issue 12, from the installed tarball): the password dialog at most 8.0 KB gzipped with xstate
  * external and 21 KB with it; `isUiaError` alone at most 1 KB; `matrix-uia/react` with the
  * password stage at most 11.5 KB (xstate, React and @xstate/react external); every stage machine
- * at most 25 KB with xstate (issue 7). Guards hold what was achieved, rounded up.
+ * at most 25 KB with xstate (issue 7). Guards hold what was achieved, rounded up (the whole entry
+ * raised by 1.5 KB for issue 13: the OAuth 2.0 API decisions, errors and m.oauth wrapper it exports).
  */
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
@@ -189,9 +190,9 @@ export function coreSpecs(): BudgetedSpec[] {
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
     { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8 * KB, kind: 'guard' },
     { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
-    // 17 -> 17.5: InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14 items 4, 11-15), +1 KB gzipped.
-    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 17.5 * KB, kind: 'guard' },
-    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 29.5 * KB, kind: 'guard' },
+    // 17 -> 19: InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14, +1 KB) and the OAuth 2.0 account-management API (issue 13, +1.5 KB) in the whole entry.
+    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 19 * KB, kind: 'guard' },
+    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 31 * KB, kind: 'guard' },
   ];
 }
 

@@ -32,5 +32,9 @@ export function messageFor(error: unknown): string {
       return 'We stopped waiting. Try again when you have completed the step.';
     case 'CALLBACK':
       return 'Something went wrong in this app. Try again.';
+    case 'ACCOUNT_MANAGEMENT_REQUIRED':
+      return 'This server manages accounts on its own page: continue there.';
+    case 'OAUTH_REGISTRATION_REQUIRED':
+      return 'Sign up on this server through its sign-in page.';
   }
 }

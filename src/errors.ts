@@ -23,7 +23,9 @@ export type UiaErrorCode =
   | 'SESSION_MISMATCH'
   | 'INVALID_OPTIONS'
   | 'TIMEOUT'
-  | 'CALLBACK';
+  | 'CALLBACK'
+  | 'ACCOUNT_MANAGEMENT_REQUIRED'
+  | 'OAUTH_REGISTRATION_REQUIRED';
 
 /**
  * Base class of every error matrix-uia produces.

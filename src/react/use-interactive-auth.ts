@@ -15,6 +15,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
 import type { UiaEvent } from '../../machines/uia.types';
 import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
+import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
 import type { UiaError } from '../errors';
 import type { UiaFunctions, UiaOptions } from '../options';
 import { sanitizedInspector } from '../sanitize';
@@ -66,6 +67,15 @@ export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
   inspect?: CreateUiaActorExtras['inspect'];
   /** The window to use. Default `globalThis.window`. */
   window?: Window;
+  /**
+   * For an operation a server that delegates auth does elsewhere (device deletion,
+   * deactivation, password change, registration): where the user continues instead, from
+   * `checkDelegatedAuth(client, handling)` (`matrix-uia/fetch` or `matrix-uia/matrix-js-sdk`;
+   * `null` on a server served by UIA). When given, `start()` (and `autoStart`) send nothing and
+   * `delegatedOutcome` returns it. Taken as a value, so an app that never meets such a server
+   * bundles none of the discovery code.
+   */
+  delegatedOutcome?: AccountManagementRequiredError | OAuthRegistrationRequiredError | null;
 }
 
 /** Where the negotiation is, in one word. */
@@ -140,6 +150,17 @@ export interface InteractiveAuth<T> {
   result: T | undefined;
   /** Why it failed or was cancelled. */
   error: UiaError | undefined;
+  /**
+   * On a server that delegates auth (the `delegatedOutcome` option): where the user continues
+   * instead (`url`, `action`; `issuer` for registration). `null` otherwise.
+   */
+  delegatedOutcome: AccountManagementRequiredError | OAuthRegistrationRequiredError | null;
+  /**
+   * The negotiation ended because the endpoint does not exist on this server (404/405
+   * `M_UNRECOGNIZED`), as on a server that delegates auth: ask `checkDelegatedAuth` (or
+   * `toDelegatedError`) and pass the outcome in.
+   */
+  endpointUnrecognized: boolean;
   /** The parent chart's snapshot and actor, for advanced use. */
   snapshot: UiaSnapshot;
   /** The running chart's actor. */
@@ -188,6 +209,12 @@ export interface InteractiveAuth<T> {
   cancel(): void;
 }
 
+/** A final `EndpointError` 404/405 `M_UNRECOGNIZED`: the endpoint is not on this server. */
+function unrecognized(error: UiaError | undefined): boolean {
+  const e = error as { httpStatus?: number; errcode?: string } | undefined;
+  return (e?.httpStatus === 404 || e?.httpStatus === 405) && e.errcode === 'M_UNRECOGNIZED';
+}
+
 const NO_WINDOW: AuthWindowState = { status: 'none', url: null };
 
 function statusOf(s: UiaSnapshot): InteractiveAuthStatus {
@@ -227,9 +254,10 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   const [setup] = useState(() => {
     const persist = typeof options.persist === 'string' ? { key: options.persist } : options.persist;
     const restored: Snapshot<unknown> | undefined = persist ? loadUiaSnapshot(persist) : undefined;
-    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, ...uia } = options;
+    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, delegatedOutcome: _d, ...uia } = options;
     void _p;
     void _w;
+    void _d;
     void authWindow;
     void languages;
     return {
@@ -267,7 +295,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     queueMicrotask(() => {
       if (torndown) return;
       if (setup.restored) actorRef.send({ type: 'POLL' });
-      else if (setup.autoStart) actorRef.send({ type: 'START' });
+      else if (setup.autoStart && !latest.current.delegatedOutcome) actorRef.send({ type: 'START' });
     });
     return () => {
       torndown = true;
@@ -276,6 +304,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   }, [actorRef, setup]);
 
   const snapshot = useSelector(actorRef, (s) => s);
+  const finalError = selectFinalError(snapshot);
   // Stage machines are children: their changes (a ticked policy) do not emit a parent snapshot.
   const stageRef = useSelector(actorRef, selectStageRef);
   const stageSnapshot = useSelector(stageRef, (s) => s) as StageSnapshotLike | undefined;
@@ -340,7 +369,10 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   const stageActive = stageSnapshot?.status === 'active';
   const actions = useMemo(
     () => ({
-      start: () => send({ type: 'START' }),
+      // A delegated server does this elsewhere: nothing is sent (delegatedOutcome says where).
+      start: () => {
+        if (!latest.current.delegatedOutcome) send({ type: 'START' });
+      },
       submitPassword: (password: string, identifier?: UserIdentifier) =>
         send(identifier ? { type: 'PASSWORD.SUBMIT', password, identifier } : { type: 'PASSWORD.SUBMIT', password }),
       togglePolicy: (policyId: string, accepted: boolean) => send({ type: 'TERMS.TOGGLE', policyId, accepted }),
@@ -384,6 +416,8 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     resumed: setup.restored !== undefined,
     result: selectResult<T>(snapshot),
     error: selectFinalError(snapshot),
+    delegatedOutcome: options.delegatedOutcome ?? null,
+    endpointUnrecognized: unrecognized(finalError),
     snapshot,
     actorRef: actorRef as unknown as InteractiveAuth<T>['actorRef'],
     ...actions,
