@@ -5,6 +5,7 @@
  * real process with a preset, and a busy port.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -18,7 +19,7 @@ import {
   type MatrixClient,
 } from '../../src/fetch';
 import type { StageHandlers } from '../../src/run-uia';
-import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, type Homeserver } from '../../src/testing';
+import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, DEMO_NEW_ACCOUNT, type Homeserver } from '../../src/testing';
 import { DEFAULT_PORT, homeserverUsage, parseHomeserverArgs, runHomeserverCli, type RunningHomeserverCli } from '../../src/testing/homeserver-cli';
 import { DEMO_MSISDN, HOMESERVER_PRESETS } from '../../src/testing/homeserver-presets';
 
@@ -365,4 +366,24 @@ describe('the real process (tsx src/testing/cli.ts, what npm run homeserver runs
       await new Promise((r) => server.close(r));
     }
   });
+});
+
+test('docs/testing.md lists every preset and the demo data as they are', () => {
+  const doc = readFileSync(resolve(ROOT, 'docs/testing.md'), 'utf8');
+  for (const p of HOMESERVER_PRESETS) expect(doc).toContain(`| \`${p.name}\` |`);
+  const values = [
+    DEMO_ACCOUNT.userId,
+    DEMO_ACCOUNT.password,
+    DEMO_ACCOUNT.accessToken,
+    DEMO_ACCOUNT.email,
+    DEMO_ACCOUNT.registrationToken,
+    ...DEMO_ACCOUNT.devices.map((d) => d.deviceId),
+    DEMO_LEAVING_ACCOUNT.userId,
+    DEMO_LEAVING_ACCOUNT.password,
+    DEMO_LEAVING_ACCOUNT.accessToken,
+    DEMO_NEW_ACCOUNT.localpart,
+    DEMO_NEW_ACCOUNT.password,
+    DEMO_MSISDN,
+  ];
+  for (const v of values) expect(doc).toContain(`\`${v.startsWith('44') ? `+${v}` : v}\``);
 });
