@@ -11,3 +11,12 @@ export type { MatrixClientLike, RequestTokenResult, EmailTokenPurpose } from './
 export type { UIAuthCallback, UiaMachineInputFromClient } from './types';
 export { createInteractiveAuthMachine } from './compat-machine';
 export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './compat-machine';
+
+// Servers that delegate auth (OAuth 2.0 API).
+export { discoverAuthMetadata, checkDelegatedAuth, delegatedErrorFromSdk } from './discovery';
+export type { SdkDiscoveryOptions } from './discovery';
+export { accountManagementUrl, ACCOUNT_MANAGEMENT_ACTIONS } from '../account-management';
+export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
+export type { DelegatedHandling } from '../delegated-outcome';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+export { oauthAwareRequest } from '../oauth-request';

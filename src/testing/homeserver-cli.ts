@@ -5,6 +5,7 @@
  * request with its secrets redacted. Kept apart so tests run it in-process for every preset.
  */
 import type { EndpointId, ResolvedConfig, UserSeed } from './config';
+import { ACCOUNT_MANAGEMENT_PATH } from './delegated';
 import { createHomeserver, type Homeserver } from './homeserver';
 import { findPreset, HOMESERVER_PRESETS, type HomeserverPreset } from './homeserver-presets';
 
@@ -140,8 +141,15 @@ export function homeserverBanner(preset: HomeserverPreset, url: string, server: 
     ...accountLines(users),
     `Registration token${tokens.length === 1 ? '' : 's'}: ${tokens.length > 0 ? tokens.join(', ') : 'none'}`,
     '',
-    'UIA flows:',
-    ...(Object.keys(ENDPOINT_LABELS) as EndpointId[]).map((id) => `  ${ENDPOINT_LABELS[id].padEnd(labelWidth)}  ${flowsText(config.endpoints[id].flows)}`),
+    ...(config.delegatedAuth
+      ? [
+          'Auth is delegated to an OAuth 2.0 server (as Synapse with MAS):',
+          `  auth metadata:       ${url}/_matrix/client/v1/auth_metadata`,
+          `  account pages:       ${url}${ACCOUNT_MANAGEMENT_PATH} (sign out devices, deactivate, allow a cross-signing reset)`,
+          '  POST /register: 403; password change, deactivation, deleting devices: 404 M_UNRECOGNIZED (use the account pages)',
+          '  replacing cross-signing keys: m.oauth (org.matrix.cross_signing_reset), approved on the account page',
+        ]
+      : ['UIA flows:', ...(Object.keys(ENDPOINT_LABELS) as EndpointId[]).map((id) => `  ${ENDPOINT_LABELS[id].padEnd(labelWidth)}  ${flowsText(config.endpoints[id].flows)}`)]),
     '',
     `Outbox (emails and SMS): ${url}/_simulator/outbox`,
     ...(main && mainToken

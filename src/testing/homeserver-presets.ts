@@ -11,6 +11,7 @@
 import type { EndpointId, HomeserverConfig } from './config';
 import { demoConfig, demoUsers } from './demo';
 import { SYNAPSE_PRESET_ADMIN, synapse167Config, type Synapse167Variant } from './presets';
+import { delegatedConfig } from './presets-delegated';
 
 /** A named server setup. */
 export interface HomeserverPreset {
@@ -127,6 +128,12 @@ export const HOMESERVER_PRESETS: readonly HomeserverPreset[] = [
     summary: 'replacing the cross-signing keys needs approval on the account page (m.oauth)',
     guide: 'cross-signing.md, browser-fallback-sso-oauth.md',
     config: () => withFlows({ crossSigningUpload: [['m.oauth']] }),
+  },
+  {
+    name: 'delegated',
+    summary: 'auth delegated to an OAuth 2.0 server (Synapse with MAS): account pages instead of UIA, m.oauth for cross-signing resets',
+    guide: 'next-gen-auth.md, cross-signing.md',
+    config: () => delegatedConfig({ users: demoUsers() }),
   },
   {
     name: 'synapse-1.67',

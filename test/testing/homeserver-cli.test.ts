@@ -19,6 +19,7 @@ import {
   type MatrixClient,
 } from '../../src/fetch';
 import type { StageHandlers } from '../../src/run-uia';
+import { AccountManagementRequiredError } from '../../src/errors';
 import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, DEMO_NEW_ACCOUNT, type Homeserver } from '../../src/testing';
 import { DEFAULT_PORT, homeserverUsage, parseHomeserverArgs, runHomeserverCli, type RunningHomeserverCli } from '../../src/testing/homeserver-cli';
 import { DEMO_MSISDN, HOMESERVER_PRESETS } from '../../src/testing/homeserver-presets';
@@ -51,7 +52,7 @@ describe('parseHomeserverArgs', () => {
 
   it('refuses an unknown preset naming the known ones, two presets, a missing value, an unknown argument', () => {
     const unknown = parseHomeserverArgs(['--preset', 'nope']);
-    expect(unknown).toEqual({ error: expect.stringContaining('Unknown preset: nope (known: default, token, terms, recaptcha, email, msisdn') });
+    expect(unknown).toEqual({ error: expect.stringContaining('Unknown preset: nope (known: default, token, terms, recaptcha, email, msisdn, all-stages, sso, oauth, delegated, synapse-1.67') });
     expect(parseHomeserverArgs(['--preset', 'token', '--preset', 'terms'])).toEqual({ error: expect.stringContaining('presets do not combine') });
     expect(parseHomeserverArgs(['--preset'])).toEqual({ error: '--preset needs a value' });
     expect(parseHomeserverArgs(['--port', '--quiet'])).toEqual({ error: '--port needs a value' });
@@ -104,7 +105,7 @@ function userHandlers(server: Homeserver, password: string = DEMO_ACCOUNT.passwo
 }
 
 /** What each preset must offer, and a negotiation through it. */
-const EXPECTED: Record<string, { register: string[][]; check: (c: { url: string; server: Homeserver; anon: MatrixClient; alice: MatrixClient }) => Promise<void> }> = {
+const EXPECTED: Record<string, { register: string[][] | 'forbidden'; check: (c: { url: string; server: Homeserver; anon: MatrixClient; alice: MatrixClient }) => Promise<void> }> = {
   default: {
     register: [['m.login.dummy'], [EMAIL]],
     async check({ server, anon, alice }) {
@@ -194,6 +195,24 @@ const EXPECTED: Record<string, { register: string[][]; check: (c: { url: string;
       await replaceCrossSigningKey(server, alice, 'm.oauth');
     },
   },
+  delegated: {
+    register: 'forbidden',
+    async check({ url, server, alice }) {
+      const metadata = (await (await fetch(`${url}/_matrix/client/v1/auth_metadata`)).json()) as { account_management_uri?: string };
+      expect(metadata.account_management_uri).toBe(`${url}/_simulator/account`);
+      // No UIA: the helper sends nothing and points to the account page, which does it.
+      const refused = await deleteDevice(alice, 'ALICEPHONE', { userId: DEMO_ACCOUNT.userId, handlers: userHandlers(server) }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(AccountManagementRequiredError);
+      server.completeByUrl((refused as AccountManagementRequiredError).url);
+      expect(server.getUser(DEMO_ACCOUNT.userId)!.devices.has('ALICEPHONE')).toBe(false);
+      // Replacing the cross-signing keys: m.oauth, approved on the account page.
+      const since = server.requests.length;
+      const master = { user_id: DEMO_ACCOUNT.userId, usage: ['master'], keys: { [`ed25519:${KEY}`]: KEY } };
+      await uploadCrossSigningKeys(alice, { master_key: master }, { userId: DEMO_ACCOUNT.userId, handlers: userHandlers(server), polling: { intervalMs: 20 } });
+      expect(server.requests.slice(since).find((r) => r.path.endsWith('/keys/device_signing/upload'))?.status).toBe(401);
+      expect(Object.keys((server.getUser(DEMO_ACCOUNT.userId)!.crossSigning.master as { keys: object }).keys)).toEqual([`ed25519:${KEY}`]);
+    },
+  },
   'synapse-1.67': {
     register: [['m.login.dummy'], [EMAIL]],
     async check({ server, anon }) {
@@ -259,10 +278,15 @@ describe.each(HOMESERVER_PRESETS.map((p) => [p.name]))('--preset %s', (name) => 
     for (const t of run.server.registrationTokens.list()) expect(printed).toContain(t.token);
     const expected = EXPECTED[name]!;
     expect(printed).toContain(`POST /register`);
-    expect(printed).toContain(expected.register.map((f) => f.join(' → ')).join('  or  '));
     const res = await fetch(`${run.url}/_matrix/client/v3/register`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { flows: { stages: string[] }[] }).flows.map((f) => f.stages)).toEqual(expected.register);
+    if (expected.register === 'forbidden') {
+      expect(res.status).toBe(403);
+      expect(printed).toContain('POST /register: 403');
+    } else {
+      expect(printed).toContain(expected.register.map((f) => f.join(' → ')).join('  or  '));
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { flows: { stages: string[] }[] }).flows.map((f) => f.stages)).toEqual(expected.register);
+    }
     await expected.check({
       url: run.url,
       server: run.server,
