@@ -3,9 +3,10 @@
  *
  * A persisted snapshot of the chart holds no secret (passwords, tokens and results are sealed
  * and serialise as "[sealed]"), so it may go to sessionStorage. Restored, it continues in the
- * same stage of the same session; an email stage goes on polling with its creds.
+ * same stage of the same session; an email stage goes on polling with its creds. What comes back
+ * from storage is checked first (`checkUiaSnapshot`): `createUiaActor` restores nothing else.
  */
-import { createUiaActor, stageMachines, type UiaActor } from 'matrix-uia';
+import { checkUiaSnapshot, createUiaActor, stageMachines, type UiaActor } from 'matrix-uia';
 import { createMatrixClient, endpointFunctions, registerCall, type RegisterParams } from 'matrix-uia/fetch';
 
 /** Where snapshots are kept (sessionStorage in a browser). */
@@ -27,7 +28,8 @@ export function startOrResumeRegistration(homeserverUrl: string, params: Registe
     homeserverUrl,
     inputs: { emailAddress: email },
     polling: { intervalMs: 1000 },
-    ...(saved ? { snapshot: JSON.parse(saved) } : {}),
+    // Stored JSON is untrusted: checked (InvalidOptionsError / ProtocolError if tampered) before restoring.
+    ...(saved ? { snapshot: checkUiaSnapshot(JSON.parse(saved)) } : {}),
   });
   actor.subscribe((snapshot) => {
     if (snapshot.status === 'done') store.removeItem(KEY);

@@ -3,7 +3,7 @@
  */
 import { generateClientSecret, isValidClientSecret } from '../src/client-secret';
 import { InvalidOptionsError } from '../src/errors';
-import { Sealed } from '../src/secret';
+import { Sealed, unseal } from '../src/secret';
 import { checkSessionBinding } from '../src/session-binding';
 import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
@@ -74,7 +74,8 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
         maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
       },
       configError,
-      presetToken: i.inputs?.registrationToken ? new Sealed(i.inputs.registrationToken) : null,
+      // Already sealed when it comes through createUiaActor (toMachineInput).
+      presetToken: i.inputs?.registrationToken ? new Sealed(unseal(i.inputs.registrationToken)) : null,
       authData: i.authData ?? null,
       clientSecret: i.clientSecret ?? generateClientSecret(),
       requestFingerprint: i.requestFingerprint ?? i.sessionFingerprint,
@@ -90,7 +91,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stageError: null,
     email: { sid: i.emailSid, attempt: 0 },
     pendingAuth: null,
-    retry: { target: null, count: 0, afterMs: 0, finalSubmits: 0 },
+    retry: { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 },
     poll: IDLE_POLL,
     result: null,
     error: null,

@@ -38,6 +38,7 @@ import { assign, enqueueActions, setup } from 'xstate';
 import { createRequestActor, type RequestActorInput } from '../src/actors';
 import { boundFunction } from '../src/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors';
+import { LIMITS } from '../src/limits';
 import { decideNextStep, sameMembers, type NextStep } from '../src/next-step';
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/parse-auth-response';
 import { Sealed } from '../src/secret';
@@ -213,6 +214,8 @@ export const uiaMachine = setup({
     },
     retryIsSubmit: ({ context }) => context.retry.target === 'submitting',
     noFlow: ({ context }) => nextStep(context).kind === 'noFlow',
+    /** The chart made too many requests by itself (no app or user event between them). */
+    unattendedLoop: ({ context }) => context.retry.unattended >= LIMITS.maxUnattendedRequests,
     flowCompleteFirstTime: ({ context }) => nextStep(context).kind === 'flowComplete' && context.retry.finalSubmits === 0,
     flowComplete: ({ context }) => nextStep(context).kind === 'flowComplete',
     sameStage: ({ context }) => {
@@ -257,26 +260,29 @@ export const uiaMachine = setup({
     }),
     prepareSubmit: assign(({ context, event }) => {
       const auth = event.type === 'STAGE.SUBMIT' ? event.auth.unseal() : event.type === 'SUBMIT_AUTH' ? event.auth : null;
-      return { pendingAuth: new Sealed(withSession(auth, context.session)), retry: { ...context.retry, count: 0 }, stageError: null };
+      // A stage's submission earns the flow one more `{session}` resubmission. One the stage made
+      // by itself (`auto`: dummy, a preset token) counts as unattended; the user's or app's resets.
+      const unattended = event.type === 'STAGE.SUBMIT' && event.auto ? context.retry.unattended + 1 : 0;
+      return { pendingAuth: new Sealed(withSession(auth, context.session)), retry: { ...context.retry, count: 0, finalSubmits: 0, unattended }, stageError: null };
     }),
     /** The `{session}` resubmission again, after a restore interrupted it (no credential in it). */
     rebuildSessionSubmit: assign({ pendingAuth: ({ context }) => new Sealed(withSession({}, context.session)) }),
     prepareSessionSubmit: assign(({ context }) => ({
       pendingAuth: new Sealed(withSession({}, context.session)),
-      retry: { ...context.retry, count: 0, finalSubmits: context.retry.finalSubmits + 1 },
+      retry: { ...context.retry, count: 0, finalSubmits: context.retry.finalSubmits + 1, unattended: context.retry.unattended + 1 },
     })),
     clearPendingAuth: assign(({ context }) => ({ pendingAuth: null, poll: context.poll.override ? poll(context, { override: null }) : context.poll })),
     applyChallenge: assign(({ context, event }) => {
       const a = answer(context, event);
       if (a.kind !== 'challenge') return {};
       const c = a.challenge;
-      const progressed = !sameMembers(c.completed, context.completed);
+      // `retry.finalSubmits` is not reset here: a server that only reshuffles `completed` while
+      // every stage stays complete would otherwise earn a `{session}` resubmission per answer.
       return {
         session: c.session ?? context.session,
         flows: c.flows,
         params: c.params,
         completed: c.completed,
-        retry: progressed ? { ...context.retry, finalSubmits: 0 } : context.retry,
         stageError: c.errcode || c.error ? new StageError(context.stage, c.errcode, c.error) : null,
       };
     }),
@@ -300,9 +306,13 @@ export const uiaMachine = setup({
       },
     }),
     storeLoopError: assign({
-      error: () => new ProtocolError('every stage is complete but the server still asks for authentication'),
+      error: () => new ProtocolError('the server keeps asking for authentication without progress'),
     }),
     storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
+    /** The stage machine itself threw (a context factory, action or guard): no stage can go on. */
+    storeStageCrash: assign({
+      error: ({ context, event }) => new ProtocolError(`the ${context.stage} stage could not run`, { cause: (event as { error?: unknown }).error }),
+    }),
     storeCancelled: assign({ error: () => new AbortedError() }),
     enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => ({
       retry: { ...context.retry, target: params.target, afterMs: rateLimitWait(context, event), count: context.retry.count + 1 },
@@ -401,6 +411,9 @@ export const uiaMachine = setup({
     CANCEL: { target: '.cancelled' },
     'STAGE.UPDATE': { actions: 'storeStageUpdate' },
     'STAGE.FAIL': { target: '.failed', actions: 'storeStageFailure' },
+    // Without this, a stage child that throws (bad data in a context factory, an app's action)
+    // puts the chart in XState's `error` status, reported as an uncaught error.
+    'xstate.error.actor.stage': { target: '.failed', actions: 'storeStageCrash' },
     ...Object.fromEntries(FORWARDED.map((t) => [t, { actions: 'forwardToStage' }])),
   },
   states: {
@@ -439,6 +452,7 @@ export const uiaMachine = setup({
     routing: {
       entry: 'clearPendingAuth',
       always: [
+        { guard: 'unattendedLoop', target: 'failed', actions: 'storeLoopError' },
         { guard: 'noFlow', target: 'failed', actions: 'storeNoFlowError' },
         { guard: 'flowCompleteFirstTime', target: 'submitting', actions: ['keepFlow', 'prepareSessionSubmit'] },
         { guard: 'flowComplete', target: 'failed', actions: 'storeLoopError' },
@@ -537,7 +551,9 @@ export const uiaMachine = setup({
             onDone: [
               { guard: 'isSuccess', target: '#uia.done', actions: 'storeResult' },
               { guard: 'pollUnchanged', target: 'waiting', actions: 'countPoll' },
-              { guard: 'isChallenge', target: '#uia.routing', actions: 'applyChallenge' },
+              // Counted as a poll too: a server answering each poll with a new session must not
+              // reset the backoff (a stage that changes opens afresh with IDLE_POLL anyway).
+              { guard: 'isChallenge', target: '#uia.routing', actions: ['applyChallenge', 'countPoll'] },
               { guard: 'isRateLimited', target: 'waiting', actions: 'penalisePoll' },
               { guard: 'isServerFault', target: 'waiting', actions: 'countPoll' },
               { target: '#uia.failed', actions: 'storeAnswerError' },

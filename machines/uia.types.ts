@@ -101,6 +101,11 @@ export interface UiaRetryState {
   afterMs: number;
   /** `{session}` resubmits made because every stage was complete yet the server answered 401. */
   finalSubmits: number;
+  /**
+   * Requests the chart made by itself (stage submissions, `{session}` resubmissions) since the
+   * app or the user last sent an event; at `LIMITS.maxUnattendedRequests` the negotiation fails.
+   */
+  unattended: number;
 }
 
 /**

@@ -9,6 +9,7 @@ import { fromPromise, type ActorSystem } from 'xstate';
 import { InvalidOptionsError } from './errors';
 import type { RequestOutcome } from './parse-auth-response';
 import { Sealed } from './secret';
+import { keepUntrusted } from './untrusted';
 import type {
   AuthDict,
   CheckRegistrationTokenFn,
@@ -87,8 +88,11 @@ export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
       const data = await request(input.auth.unseal(), { signal, background: input.background });
       return { kind: 'success', data };
     } catch (e) {
+      // An answer's body is kept (a snapshot's error, a thrown error): copied here, bounded, plain
+      // and without credentials, so nothing downstream reads a getter or a Proxy. A 401 is
+      // validated by its own limits (src/limits.ts): up to 1 MB of it is taken.
       if (isHttpErrorLike(e)) {
-        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: e.data };
+        const outcome: RequestOutcome<T> = { kind: 'http', status: e.httpStatus, data: keepUntrusted(e.data, e.httpStatus === 401 ? 1 << 20 : undefined) };
         const retryAfterMs = retryAfterOf(e);
         if (retryAfterMs !== undefined) outcome.retryAfterMs = retryAfterMs;
         return outcome;
@@ -124,6 +128,8 @@ export function createMsisdnTokenActor(source: FunctionSource<RequestMsisdnToken
  */
 export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnTokenFn> | undefined) {
   return fromPromise<boolean, MsisdnCodeActorInput>(async ({ input, signal, system }) => {
+    // Restored from a persisted snapshot, the sealed code is only a marker: the user types it again.
+    if (!(input.code instanceof Sealed)) throw interruptedByRestore();
     const fn = resolveFn(source, system);
     const token = input.code.unseal();
     if (fn) {
@@ -150,6 +156,9 @@ export function createMsisdnSubmitActor(source: FunctionSource<SubmitMsisdnToken
  */
 export function createTokenCheckActor(source: FunctionSource<CheckRegistrationTokenFn> | undefined) {
   return fromPromise<TokenCheckResult, TokenCheck>(async ({ input, signal, system }) => {
+    // Restored from a persisted snapshot, the sealed token is only a marker: reported as
+    // interrupted (the stage asks again) rather than submitted as "[sealed]".
+    if (!(input.token instanceof Sealed)) throw interruptedByRestore();
     const fn = resolveFn(source, system);
     if (!fn) return { token: input.token, valid: null };
     try {

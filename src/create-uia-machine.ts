@@ -7,7 +7,7 @@
  * negotiation with the same stage set and binds each negotiation's functions to its actor system
  * (src/bound-functions.ts), which is cheaper per negotiation and bundles only the stages given.
  */
-import { createActor, type Actor, type InspectionEvent, type Observer, type Snapshot } from 'xstate';
+import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
 import type { StageMachineSet, StageMachines } from '../machines/stages';
 import { uiaMachine } from '../machines/uia.machine';
 import type { UiaMachineInput } from '../machines/uia.types';
@@ -17,14 +17,14 @@ import {
   createMsisdnTokenActor,
   createRequestActor,
   createTokenCheckActor,
-  interruptedByRestore,
 } from './actors';
 import { bindUiaFunctions } from './bound-functions';
 import { InvalidOptionsError } from './errors';
 import type { UiaFunctions, UiaOptions } from './options';
+import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot } from './checked-snapshot';
 import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
+import { Sealed } from './secret';
 import type { StageKind } from './stage-kind';
-import type { UiaRequestFn } from './types';
 
 export { bindUiaFunctions } from './bound-functions';
 
@@ -116,7 +116,10 @@ export function toMachineInput<T>(options: UiaOptions<T> & { stages?: unknown })
   void requestMsisdnToken;
   void submitMsisdnToken;
   void checkRegistrationToken;
-  return input;
+  // Sealed on the way in: the actor keeps its input (`options.input`) for its whole life, and
+  // anything that walks the actor (a live snapshot's children lead to it) would find it in clear.
+  const token = input.inputs?.registrationToken;
+  return typeof token === 'string' ? { ...input, inputs: { ...input.inputs, registrationToken: new Sealed(token) as never } } : input;
 }
 
 /** Options of {@link createUiaActor} beyond the negotiation's own. */
@@ -138,8 +141,12 @@ export interface CreateUiaActorExtras {
   inspect?: SanitizedInspector | Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Set `false` to hand a raw observer raw events (tests of your own only). Default `true`. */
   sanitize?: boolean;
-  /** A persisted snapshot (`actor.getPersistedSnapshot()`) to resume from. */
-  snapshot?: Snapshot<unknown>;
+  /**
+   * A persisted snapshot to resume from, checked: `checkUiaSnapshot(JSON.parse(saved))`, or what
+   * `loadUiaSnapshot` (matrix-uia/browser) returns. A raw one is refused (`InvalidOptionsError`):
+   * stored JSON is untrusted, and the validator is then bundled only by apps that restore.
+   */
+  snapshot?: CheckedUiaSnapshot;
 }
 
 /**
@@ -155,37 +162,16 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     }
     observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
+  // A checked snapshot carries its own restore procedure (src/restore-snapshot.ts), so the core
+  // does not bundle it: a raw one is refused.
+  const restore = snapshot?.[CHECKED_SNAPSHOT];
+  if (snapshot && typeof restore !== 'function') throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');
   const actor = createActor(sharedUiaMachine(stages), {
     input: toMachineInput(rest),
     ...(observer ? { inspect: observer } : {}),
     ...(snapshot ? { snapshot: snapshot as never } : {}),
   });
   const fns = rest as UiaFunctions<T>;
-  // XState starts a restored state's request again, as the actor starts, from the snapshot's
-  // copy of its input: that would send a credential a second time. Calls made while the restored
-  // actor starts are refused (reported as interrupted, as a dict lost to JSON is); the chart is
-  // then told (RESUME) which requests may be made afresh: those without a credential.
-  let restoring = false;
-  const request: UiaRequestFn<T> = (auth, opts) =>
-    restoring ? Promise.reject(interruptedByRestore()) : fns.request(auth, opts);
-  bindUiaFunctions(actor, snapshot && typeof fns.request === 'function' ? { ...fns, request } : fns);
-  if (snapshot) {
-    const start = actor.start.bind(actor);
-    actor.start = () => {
-      // Once: a second start() of a running actor must not nudge (and re-send) again.
-      actor.start = start;
-      restoring = true;
-      try {
-        start();
-      } finally {
-        restoring = false;
-      }
-      // The chart knows what a restored state must redo: a lost timer (`rateLimited`,
-      // `polling.waiting`), a request without a credential (`requesting`, the final `{session}`
-      // submission, `polling.checking`); every other state ignores RESUME.
-      if (actor.getSnapshot().status === 'active') actor.send({ type: 'RESUME' });
-      return actor;
-    };
-  }
+  bindUiaFunctions(actor, restore ? (restore(actor, fns) as UiaFunctions<T>) : fns);
   return actor;
 }

@@ -5,6 +5,7 @@
  * Messages never contain credentials: they are built from the server's `errcode`/`error` and
  * from our own text only.
  */
+import { LIMITS } from './limits';
 import type { UIAFlow } from './types';
 
 /** Discriminant of every error this library produces. */
@@ -61,16 +62,22 @@ export class NoAuthFlowFoundError extends UiaError {
 export class StageError extends UiaError {
   /** Always `'StageError'`, stable across bundles and minification. */
   override name = 'StageError';
-  /** Builds the error from the server's 401 body for `stage`. */
+  /** The server's `errcode`, e.g. `M_FORBIDDEN` for a wrong password (at most `LIMITS.maxErrorTextLength` long). */
+  readonly errcode: string | undefined;
+  /** The server's human-readable text (at most `LIMITS.maxErrorTextLength` long). */
+  readonly serverError: string | undefined;
+  /** Builds the error from the server's 401 body for `stage`; the server's texts are clipped. */
   constructor(
     /** The stage that was attempted. */
     public readonly stage: string | null,
-    /** The server's `errcode`, e.g. `M_FORBIDDEN` for a wrong password. */
-    public readonly errcode: string | undefined,
-    /** The server's human-readable text. */
-    public readonly serverError: string | undefined,
+    errcode: string | undefined,
+    serverError: string | undefined,
   ) {
-    super('STAGE', serverError ?? errcode ?? 'Authentication stage failed');
+    const text = clip(serverError);
+    const code = clip(errcode);
+    super('STAGE', text ?? code ?? 'Authentication stage failed');
+    this.errcode = code;
+    this.serverError = text;
   }
 }
 
@@ -80,18 +87,23 @@ export class EndpointError extends UiaError {
   override name = 'EndpointError';
   /** The server's `errcode`, if the body was a Matrix error. */
   readonly errcode: string | undefined;
+  /**
+   * The parsed body (or `undefined` when it was not JSON), as the request actor kept it: bounded
+   * and with credentials redacted (src/untrusted.ts). Not enumerable, so a persisted snapshot does
+   * not serialise it (once in `context.error`, again in `output.error`).
+   */
+  declare readonly data: unknown;
   /** Builds the error from a non-2xx answer's status and parsed body. */
   constructor(
     /** The HTTP status of the answer, e.g. 403 or 500. */
     public readonly httpStatus: number,
-    /** The parsed body (or `undefined` when it was not JSON). */
-    public readonly data: unknown,
+    data: unknown,
   ) {
     const body = (data && typeof data === 'object' ? data : {}) as Record<string, unknown>;
-    const errcode = typeof body.errcode === 'string' ? body.errcode : undefined;
-    const error = typeof body.error === 'string' ? body.error : undefined;
-    super('ENDPOINT', `${httpStatus}${errcode ? ` ${errcode}` : ''}: ${error ?? 'request failed'}`);
+    const errcode = clip(body.errcode);
+    super('ENDPOINT', `${httpStatus}${errcode ? ` ${errcode}` : ''}: ${clip(body.error) ?? 'request failed'}`);
     this.errcode = errcode;
+    Object.defineProperty(this, 'data', { value: data });
   }
 }
 
@@ -135,8 +147,8 @@ export class ProtocolError extends UiaError {
   /** Always `'ProtocolError'`, stable across bundles and minification. */
   override name = 'ProtocolError';
   /** Builds the error; `message` says what the server got wrong (prefixed for display). */
-  constructor(message: string) {
-    super('PROTOCOL', `Homeserver protocol error: ${message}`);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PROTOCOL', `Homeserver protocol error: ${message}`, options);
   }
 }
 
@@ -213,8 +225,18 @@ export function isUiaError(e: unknown): e is UiaError {
   return e instanceof UiaError;
 }
 
+/** Server text at a bounded length (`LIMITS.maxErrorTextLength`); `undefined` for anything but a string. */
+function clip(text: unknown): string | undefined {
+  return typeof text === 'string' ? text.slice(0, LIMITS.maxErrorTextLength) : undefined;
+}
+
 /** A short, credential-free description of an arbitrary thrown value. */
 function describe(cause: unknown): string {
-  if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
-  return typeof cause === 'string' ? cause : 'request failed';
+  try {
+    if (cause instanceof Error) return cause.name === 'Error' ? cause.message : `${cause.name}: ${cause.message}`;
+    if (typeof cause === 'string') return cause;
+  } catch {
+    // A throwing getter (a Proxy as the rejection value): nothing to show.
+  }
+  return 'request failed';
 }

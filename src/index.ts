@@ -129,6 +129,8 @@ export { isSanitizedInspector } from './sanitized-inspector';
 export type { SanitizedInspector } from './sanitized-inspector';
 export { Sealed } from './secret';
 export { LIMITS } from './limits';
+export { checkUiaSnapshot } from './restore-snapshot';
+export type { CheckedUiaSnapshot } from './checked-snapshot';
 export { isHttpErrorLike } from './actors';
 export type { HttpErrorLike, RequestActorInput } from './actors';
 

@@ -18,4 +18,14 @@ export const LIMITS = {
   maxCompleted: 64,
   /** Largest `params` object, measured as JSON text in UTF-16 units. */
   maxParamsJsonLength: 64 * 1024,
+  /**
+   * Most requests the chart makes by itself in a row (stages that submit without the user, the
+   * final `{session}` resubmission) before it fails with `ProtocolError`: a server that never
+   * lets a flow finish cannot make it loop.
+   */
+  maxUnattendedRequests: 16,
+  /** Most characters of JSON kept of an error body or a transport error; beyond, only `errcode` and `error`. */
+  maxKeptChars: 64 * 1024,
+  /** Longest server `errcode` or `error` text kept in a `StageError` or `EndpointError` message. */
+  maxErrorTextLength: 1000,
 } as const;

@@ -90,7 +90,9 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
   if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > LIMITS.maxSessionLength)) {
     return new ProtocolError('"session" is not a non-empty string');
   }
-  let parsedParams: AuthChallenge['params'] = {};
+  // No prototype: a stage type `__proto__` (or `constructor`) is a key like any other, and can
+  // neither replace the object's prototype nor find an inherited value.
+  let parsedParams = Object.create(null) as AuthChallenge['params'];
   if (params !== undefined && params !== null) {
     if (!isRecord(params)) return new ProtocolError('"params" is not an object');
     let size: number;
@@ -100,7 +102,6 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
       return new ProtocolError('"params" cannot be serialised');
     }
     if (size > LIMITS.maxParamsJsonLength) return new ProtocolError(`"params" is ${size} characters (limit ${LIMITS.maxParamsJsonLength})`);
-    parsedParams = {};
     for (const [type, value] of Object.entries(params)) {
       // A stage's params that are not an object are unusable; drop them rather than fail the whole flow.
       if (isRecord(value)) parsedParams[type] = value;

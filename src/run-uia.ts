@@ -166,6 +166,15 @@ function reaskPause(kind: StageKind, attempt: number): number | null {
   return attempt === 2 ? 0 : Math.min(250 * 2 ** (attempt - 3), 30_000);
 }
 
+/** A thrown value as text, even when reading it throws too (a Proxy, a throwing getter). */
+function describeThrown(e: unknown): string {
+  try {
+    return e instanceof Error ? e.message : String(e);
+  } catch {
+    return 'a value that cannot be shown';
+  }
+}
+
 /**
  * Runs one negotiation. Resolves with the endpoint's result; rejects with a typed error
  * (`NoAuthFlowFoundError`, `EndpointError`, `NetworkError`, `RateLimitedError`, `AbortedError`,
@@ -245,21 +254,37 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
         },
         (e: unknown) => {
           if (ac.signal.aborted || settled) return;
-          stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${e instanceof Error ? e.message : String(e)}`));
+          stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
         },
       );
     };
 
-    onActor?.(actor);
+    /** An app callback that throws ends the negotiation with an error naming it (never uncaught). */
+    const callback = (name: string, fn: () => void): boolean => {
+      try {
+        fn();
+        return true;
+      } catch (e) {
+        stopWith(new AbortedError(`${name} threw: ${describeThrown(e)}`));
+        return false;
+      }
+    };
+    if (onActor && !callback('onActor', () => onActor(actor))) {
+      settle();
+      reject(failure);
+      return;
+    }
     actor.subscribe({
       next: (snapshot) => {
-        onSnapshot?.(snapshot);
+        if (onSnapshot && !failure) callback('onSnapshot', () => onSnapshot(snapshot));
         const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
         if (stage !== watched) {
           stageSub?.unsubscribe();
           watched = stage;
           lastValue = '';
-          stageSub = stage ? stage.subscribe(() => promptStage(stage)) : null;
+          // The error handler is needed: a stage that throws is ended by the chart (ProtocolError),
+          // but XState reports an actor's error as uncaught to an observer without one.
+          stageSub = stage ? stage.subscribe({ next: () => promptStage(stage), error: () => {} }) : null;
           if (stage) promptStage(stage);
         }
         if (snapshot.status === 'active' && snapshot.context.poll.stopped && !failure) {

@@ -8,29 +8,19 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import { SANITIZED, type SanitizedInspector } from './sanitized-inspector';
+import { isSecretKey, REDACTED } from './secret-keys';
 import { Sealed } from './secret';
 
-/**
- * Whether a key names a credential: compared without case, `_` or `-`, any key ending in
- * `password`, `token` or `secret` (password, new_password, newPassword, token,
- * registrationToken, access_token, refresh_token, id_access_token, login_token, client_secret,
- * clientSecret, ...), and `response` (captcha) and `code` (SMS). A pattern rather than a list, so a
- * credential field the library has not heard of (an extension's `*_token`) is redacted too.
- */
-export function isSecretKey(key: string): boolean {
-  return /(password|token|secret)$|^(response|code)$/.test(key.toLowerCase().replace(/[-_]/g, ''));
-}
-
-/** What a redacted value is replaced with. */
-export const REDACTED = '[redacted]';
+export { isSecretKey, REDACTED } from './secret-keys';
 
 function isActorRef(v: object): boolean {
   return 'sessionId' in v && 'send' in v && typeof (v as { send: unknown }).send === 'function';
 }
 
 /**
- * A deep copy of `value` with every credential replaced by `[redacted]`. Functions, errors,
- * actor refs and class instances other than plain objects and arrays are kept by reference.
+ * A deep copy of `value` with every credential replaced by `[redacted]`, inside errors (and
+ * their `cause`) and inside strings that hold JSON too. Functions, actor refs and class instances
+ * other than plain objects, arrays and errors are kept by reference.
  */
 export function redactSecrets<T>(value: T, seen: WeakMap<object, unknown> = new WeakMap()): T {
   if (value instanceof Sealed) return '[sealed]' as unknown as T;
@@ -42,21 +32,58 @@ export function redactSecrets<T>(value: T, seen: WeakMap<object, unknown> = new 
     for (const v of value) out.push(redactSecrets(v, seen));
     return out as unknown as T;
   }
+  if (value instanceof Error) return redactError(value, seen) as T;
   const proto = Object.getPrototypeOf(value);
   if ((proto !== Object.prototype && proto !== null) || isActorRef(value)) return value;
   const out: Record<string, unknown> = {};
   seen.set(value, out);
   for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : redactSecrets(v, seen);
+    out[k] = isSecretKey(k) && v !== null && v !== undefined && v !== '' ? REDACTED : typeof v === 'string' ? redactJsonText(v) : redactSecrets(v, seen);
   }
   return out as T;
+}
+
+/**
+ * A copy of an error with its prototype (so `instanceof` and `name` still work), its message,
+ * stack and `cause`, and its own fields (an `EndpointError`'s `data`, an axios error's `config`),
+ * all redacted: a server echoing the auth dict, or a transport error holding the request body,
+ * must not carry the password to an inspector.
+ */
+function redactError(error: Error, seen: WeakMap<object, unknown>): Error {
+  const out = Object.create(Object.getPrototypeOf(error) as object) as Record<string, unknown>;
+  seen.set(error, out);
+  for (const k of new Set(['name', 'message', 'stack', 'cause', ...Object.getOwnPropertyNames(error)])) {
+    let v: unknown;
+    try {
+      v = (error as unknown as Record<string, unknown>)[k];
+    } catch {
+      continue;
+    }
+    if (v === undefined) continue;
+    out[k] = isSecretKey(k) && v !== null && v !== '' ? REDACTED : typeof v === 'string' ? redactJsonText(v) : redactSecrets(v, seen);
+  }
+  // The stack's first line repeats the message: the redacted message goes there too.
+  if (typeof out.stack === 'string' && typeof error.message === 'string' && error.message) out.stack = out.stack.split(error.message).join(String(out.message));
+  return out as unknown as Error;
+}
+
+/** Text ending in JSON (a request body kept as a string) with its credentials redacted; other text as is. */
+function redactJsonText(text: string): string {
+  const at = text.search(/[[{]/);
+  if (at < 0) return text;
+  try {
+    return text.slice(0, at) + JSON.stringify(redactSecrets(JSON.parse(text.slice(at)) as unknown));
+  } catch {
+    return text;
+  }
 }
 
 /** A snapshot-like object with its data redacted and its methods (matches, can, ...) kept. */
 function redactSnapshot<S>(snapshot: S): S {
   if (typeof snapshot !== 'object' || snapshot === null) return snapshot;
   const s = snapshot as Record<string, unknown>;
-  return { ...s, context: redactSecrets(s.context), output: redactSecrets(s.output), input: redactSecrets(s.input) } as S;
+  // `error`: a failed request actor's snapshot holds the transport's error (an axios error holds the body).
+  return { ...s, context: redactSecrets(s.context), output: redactSecrets(s.output), input: redactSecrets(s.input), error: redactSecrets(s.error) } as S;
 }
 
 /**

@@ -31,6 +31,16 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** `v` as an absolute http(s) URL (normalised), or `null`. */
+export function httpUrl(v: string): string | null {
+  try {
+    const u = new URL(v);
+    return u.protocol === 'https:' || u.protocol === 'http:' ? u.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Parses the stage params; a `ProtocolError` when they do not follow the spec. */
 export function parseTermsPolicies(params: unknown): TermsPolicy[] | ProtocolError {
   if (!isRecord(params) || !isRecord(params.policies)) return new ProtocolError('m.login.terms params have no "policies" object');
@@ -44,7 +54,11 @@ export function parseTermsPolicies(params: unknown): TermsPolicy[] | ProtocolErr
       if (!isRecord(t) || typeof t.name !== 'string' || typeof t.url !== 'string') {
         return new ProtocolError(`terms policy "${id}" has an invalid "${lang}" entry`);
       }
-      translations.push({ lang, name: t.name, url: t.url });
+      // Checked as m.oauth URLs are: a javascript: or data: link from a hostile server must never
+      // reach a page (or a handler) that shows it as a link.
+      const url = httpUrl(t.url);
+      if (!url) return new ProtocolError(`terms policy "${id}" has no http(s) URL for "${lang}"`);
+      translations.push({ lang, name: t.name, url });
     }
     if (translations.length === 0) return new ProtocolError(`terms policy "${id}" has no language version`);
     list.push({ id, version: raw.version, translations });

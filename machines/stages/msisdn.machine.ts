@@ -19,6 +19,7 @@ import { boundFunction } from '../../src/bound-functions';
 import { AuthType } from '../../src/auth-type';
 import { isUiaError, ProtocolError, StageError, type UiaError } from '../../src/errors';
 import { Sealed } from '../../src/secret';
+import { httpUrl } from '../../src/terms';
 import type { RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, requestFailure, submittedState } from './stage.shared';
@@ -89,6 +90,10 @@ export const msisdnStageMachine = setup({
       const out = (event as unknown as { output?: { sid?: unknown } | null }).output;
       return typeof out?.sid === 'string' && out.sid.length > 0;
     },
+    badSubmitUrl: ({ event }) => {
+      const url = (event as unknown as { output?: { submit_url?: unknown } | null }).output?.submit_url;
+      return url !== undefined && url !== null && (typeof url !== 'string' || httpUrl(url) === null);
+    },
     hasPhone: ({ context }) => context.phoneCountry !== null && context.phoneNumber !== null,
     hasCode: ({ event }) => event.type === 'MSISDN.SUBMIT_CODE' && typeof event.code === 'string' && event.code.trim().length > 0,
     codeAccepted: ({ event }) => (event as unknown as { output: boolean }).output === true,
@@ -111,6 +116,7 @@ export const msisdnStageMachine = setup({
       auth: new Sealed({ type: AuthType.Msisdn, threepid_creds: { sid: context.sid!, client_secret: context.clientSecret } }),
     })),
     ...errorActions<MsisdnStageContext>(),
+    recordBadSubmitUrl: assign({ error: () => new ProtocolError('the SMS token answer has a submit_url that is no http(s) URL') }),
     recordRefused: assign({ error: () => new StageError(AuthType.Msisdn, 'M_UNAUTHORIZED', 'The code was not accepted') }),
     recordActorError: assign({ error: ({ event }) => requestFailure((event as unknown as { error: unknown }).error, AuthType.Msisdn, 'The SMS request failed') }),
     fail: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.FAIL', error: context.error! })),
@@ -152,6 +158,9 @@ export const msisdnStageMachine = setup({
           session: context.session,
         }),
         onDone: [
+          // A submit_url that is no http(s) URL: no code can ever be sent there, so the stage
+          // fails the negotiation once instead of asking for codes that cannot be checked.
+          { guard: 'badSubmitUrl', target: 'misconfigured', actions: 'recordBadSubmitUrl' },
           { guard: 'validTokenAnswer', target: 'waitingForCode', actions: 'storeToken' },
           { target: 'tokenFailed', actions: 'storeToken' },
         ],

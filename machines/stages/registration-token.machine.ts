@@ -62,11 +62,14 @@ export const registrationTokenStageMachine = setup({
   actions: {
     submit: sendParent(({ context, event }): StageToParentEvent => {
       const { token } = (event as unknown as { output: TokenCheckResult }).output;
-      return { type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type, token: token.unseal() } as AuthDict) };
+      const auth = new Sealed({ type: context.type, token: token.unseal() } as AuthDict);
+      // The app's preset token is submitted without the user: `auto`, which the chart bounds.
+      return context.preset ? { type: 'STAGE.SUBMIT', auth, auto: true } : { type: 'STAGE.SUBMIT', auth };
     }),
     dropPreset: assign({ preset: null }),
     ...errorActions<RegistrationTokenStageContext>(),
     recordInvalid: assign({ error: ({ context }) => new StageError(context.type, 'M_UNAUTHORIZED', 'Invalid registration token') }),
+    // The checker broke, or a restore interrupted the check (its token did not survive JSON).
     recordCheckFailed: assign({ error: ({ context }) => new StageError(context.type, undefined, 'Could not check the registration token') }),
   },
 }).createMachine({
@@ -98,10 +101,11 @@ export const registrationTokenStageMachine = setup({
         }),
         onDone: [
           { guard: 'isInvalid', target: 'waiting', actions: ['dropPreset', 'recordInvalid'] },
-          { target: 'submitted', actions: ['dropPreset', 'submit'] },
+          { target: 'submitted', actions: ['submit', 'dropPreset'] },
         ],
         // The provided checker turns its own failures into `valid: null`; an error here means the
-        // checker itself is broken, so the user is asked again rather than left in limbo.
+        // checker itself is broken or a restore interrupted the check, so the user is asked again
+        // rather than left in limbo.
         onError: { target: 'waiting', actions: ['dropPreset', 'recordCheckFailed'] },
       },
     },

@@ -42,6 +42,8 @@ export type StageToParentEvent =
       type: 'STAGE.SUBMIT';
       /** The dict, sealed; the parent adds the session. */
       auth: Sealed<AuthDict>;
+      /** Made by the stage itself, not on a user's event (dummy, a preset token): bounded by the chart. */
+      auto?: true;
     }
   | {
       /** Set the dict background polls send for an out-of-band stage. */

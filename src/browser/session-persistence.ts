@@ -17,6 +17,7 @@
  * in flight would re-run that request on restore, and its auth dict does not survive
  * serialisation (by design). The saved entry is removed when the negotiation ends.
  */
+import { checkUiaSnapshot, type CheckedUiaSnapshot } from '../restore-snapshot';
 import type { Snapshot } from 'xstate';
 import { selectStageSnapshot, type UiaSnapshot } from '../selectors';
 import { onActorEnd, type UiaActorLike } from './uia-actor-like';
@@ -72,7 +73,7 @@ function isTopState(value: unknown): boolean {
  * The saved snapshot for `options.key`, or `undefined` when there is none, it is too old, or it
  * is not a resumable UIA snapshot (such entries are removed).
  */
-export function loadUiaSnapshot(options: UiaPersistenceOptions): Snapshot<unknown> | undefined {
+export function loadUiaSnapshot(options: UiaPersistenceOptions): CheckedUiaSnapshot | undefined {
   const storage = storageOf(options);
   if (!storage) return undefined;
   let raw: string | null;
@@ -86,9 +87,10 @@ export function loadUiaSnapshot(options: UiaPersistenceOptions): Snapshot<unknow
     const entry = JSON.parse(raw) as StoredEntry;
     const fresh = typeof entry?.savedAt === 'number' && Date.now() - entry.savedAt <= (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     const valid = entry?.v === 2 && entry.snapshot?.status === 'active' && isTopState(entry.snapshot.value);
-    if (fresh && valid) return entry.snapshot;
+    // Checked as any stored JSON must be (src/restore-snapshot.ts): a tampered entry is dropped.
+    if (fresh && valid) return checkUiaSnapshot(entry.snapshot);
   } catch {
-    // Not ours, or corrupt: drop it below.
+    // Not ours, corrupt or tampered: drop it below.
   }
   clearUiaSnapshot(options);
   return undefined;

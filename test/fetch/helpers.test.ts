@@ -3,6 +3,7 @@
  * 127.0.0.1: the user's side of out-of-band stages (email links, fallback pages, m.oauth
  * approval) is played through the simulator's pages and API, like a browser would.
  */
+import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import { waitFor } from 'xstate';
 import { createUiaActor, EndpointError, RateLimitedError, runUia, selectResult, selectStage, selectWaitingForInput, type UiaSnapshot } from '../../src';
 import {
@@ -388,7 +389,7 @@ describe('resume after a restart of the client side', () => {
     expect(JSON.stringify(stored)).not.toContain('frank-pass');
 
     s.server.clickEmailLink('frank@example.test');
-    const after = createUiaActor({ stages: stageMachines, ...endpointFunctions(client, call), ...input, snapshot: stored as never });
+    const after = createUiaActor({ stages: stageMachines, ...endpointFunctions(client, call), ...input, snapshot: checkUiaSnapshot(stored) });
     after.start();
     after.send({ type: 'POLL' });
     const done = await waitFor(after, (snap: UiaSnapshot) => snap.status === 'done', { timeout: 5000 });

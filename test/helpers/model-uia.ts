@@ -289,14 +289,16 @@ function submit(state: ModelState): ModelState {
   const s = { ...state, stageSubmitted: true };
   const k = valueKey(state.value);
   // Only awaitingStage and polling accept a submission; elsewhere the chart drops it.
-  if (k === 'awaitingStage' || k.startsWith('polling.')) return { ...s, value: 'submitting', retries: 0, retryTarget: null };
+  // A stage's submission earns the flow one more `{session}` resubmission.
+  if (k === 'awaitingStage' || k.startsWith('polling.')) return { ...s, value: 'submitting', retries: 0, retryTarget: null, finalSubmits: 0 };
   return s;
 }
 
 /** A 401 with flows: where it leads from the state that made the request. */
 function challenge(state: ModelState, completed: ModelStage[]): ModelState {
   const progressed = completed.length !== state.completed.length;
-  const s = { ...state, completed, finalSubmits: progressed ? 0 : state.finalSubmits };
+  // `completed` changing does not earn another `{session}` resubmission (issue 14, item 1).
+  const s = { ...state, completed };
   // A poll that shows nothing new: not done yet, poll again later.
   if (valueKey(state.value) === 'polling.checking' && !progressed) return { ...s, value: { polling: 'waiting' } };
   return route(s);

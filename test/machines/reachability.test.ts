@@ -115,7 +115,7 @@ describe('stage machines', () => {
     [recaptchaStageMachine, [input({ type: 'm.login.recaptcha' })], [{ type: 'RECAPTCHA.SUBMIT', response: 'r' }, rejected]],
     [
       termsStageMachine,
-      [input({ type: 'm.login.terms', params: { policies: { p: { version: '1', en: { name: 'n', url: 'u' } } } } }), input({ type: 'm.login.terms', params: {} })],
+      [input({ type: 'm.login.terms', params: { policies: { p: { version: '1', en: { name: 'n', url: 'https://example.org/p' } } } } }), input({ type: 'm.login.terms', params: {} })],
       [{ type: 'TERMS.TOGGLE', policyId: 'p', accepted: true }, { type: 'TERMS.ACCEPT_ALL' }, { type: 'TERMS.SUBMIT' }, rejected],
     ],
     [

@@ -13,6 +13,7 @@
  *
  * Each case is run with the snapshot kept in memory (sealed dicts survive) and through JSON.
  */
+import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import { createHomeserver } from '../../src/testing';
 import { createMatrixClient, endpointFunctions, registerCall } from '../../src/fetch';
 import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
@@ -49,7 +50,7 @@ function negotiation(options: Record<string, unknown> = {}, snapshot?: Snapshot<
     requestEmailToken: email.fn,
     userId: '@a:hs',
     ...options,
-    ...(snapshot ? { snapshot } : {}),
+    ...(snapshot ? { snapshot: checkUiaSnapshot(snapshot) } : {}),
   });
   actor.start();
   return { actor, req, email };
@@ -191,7 +192,7 @@ test('against the simulator: an email stage restored while requesting its token 
   await until(() => hs.outbox.filter('erin@example.test').length === 1);
   first.stop();
 
-  const second = createUiaActor({ ...options, snapshot: saved });
+  const second = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
   second.start();
   await until(() => second.getSnapshot().matches('polling'));
   expect(hs.outbox.filter('erin@example.test')).toHaveLength(1);

@@ -4,6 +4,7 @@
  * nothing by itself, except that a stage that was polling (email, fallback, m.oauth) resumes its
  * background polls with `threepid_creds` or `{session}` only.
  */
+import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import { createActor, type AnyActorRef } from 'xstate';
 import { createUiaActor, createUiaMachine } from '../../src/create-uia-machine';
 import type { UiaMachineInput } from '../../machines/uia.types';
@@ -205,7 +206,7 @@ test.each(cases.filter((c) => c.polls !== null).map((c) => [c.name, c] as const)
   const json = JSON.stringify(c.actor.getPersistedSnapshot());
   c.actor.stop();
   const req = controllableRequest();
-  const restored = createUiaActor({ stages: stageMachines, request: req.request, ...tc.input, snapshot: JSON.parse(json) });
+  const restored = createUiaActor({ stages: stageMachines, request: req.request, ...tc.input, snapshot: checkUiaSnapshot(JSON.parse(json)) });
   restored.start();
   await jest.advanceTimersByTimeAsync(0);
   expect(req.calls).toHaveLength(1);

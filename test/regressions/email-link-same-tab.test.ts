@@ -4,6 +4,7 @@
  * the snapshot; restored from it, the chart resumes where it was — same session, same email sid
  * and client secret, no new email — and finishes once the link has been clicked.
  */
+import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import type { Snapshot } from 'xstate';
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
@@ -34,7 +35,7 @@ test('a negotiation restored from a persisted snapshot after the link was clicke
   clicked = true;
   const callsBefore = server.calls.length;
 
-  const restored = createUiaActor({ ...options, snapshot: saved });
+  const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
   restored.start();
   await jest.advanceTimersByTimeAsync(30_000);
   const out = restored.getSnapshot().output;

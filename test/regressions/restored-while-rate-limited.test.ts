@@ -4,6 +4,7 @@
  * dict did not survive the snapshot comes back to the stage with an error instead of sending a
  * broken body.
  */
+import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import { createUiaActor } from '../../src/create-uia-machine';
 import { createFuzzServer, type FuzzAnswer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
@@ -24,7 +25,7 @@ test('restored in rateLimited on the first request: the wait is scheduled again 
   const saved = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
   first.stop();
 
-  const restored = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs', snapshot: saved });
+  const restored = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs', snapshot: checkUiaSnapshot(saved) });
   restored.start();
   await jest.advanceTimersByTimeAsync(1499);
   expect(server.calls).toHaveLength(1);
@@ -47,7 +48,7 @@ test('restored in rateLimited on a password submission: back to the stage, nothi
   expect(json).not.toContain('hunter2-secret');
   first.stop();
 
-  const restored = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs', snapshot: JSON.parse(json) });
+  const restored = createUiaActor({ stages: stageMachines, request: server.request, userId: '@a:hs', snapshot: checkUiaSnapshot(JSON.parse(json)) });
   restored.start();
   await jest.advanceTimersByTimeAsync(2000);
   expect(server.calls).toHaveLength(2);

@@ -35,12 +35,14 @@ describe('redactSecrets', () => {
     expect(redactSecrets(v)).toEqual({ type: 'm.login.password', password: REDACTED, nested: [{ Token: REDACTED, CODE: REDACTED, response: REDACTED, ok: 1 }], auth: '[sealed]', new_password: REDACTED });
     expect(v.password).toBe('p');
   });
-  test('keeps empty values, class instances and handles cycles', () => {
+  test('keeps empty values and handles cycles; errors are copied (redacted inside, issue 14 item 5)', () => {
     const err = new Error('e');
     const cyc: Record<string, unknown> = { password: '' };
     cyc.self = cyc;
     const out = redactSecrets({ err, cyc }) as { err: Error; cyc: Record<string, unknown> };
-    expect(out.err).toBe(err);
+    expect(out.err).not.toBe(err);
+    expect(out.err).toBeInstanceOf(Error);
+    expect(out.err.message).toBe('e');
     expect(out.cyc.password).toBe('');
     expect(out.cyc.self).toBe(out.cyc);
   });

@@ -1,0 +1,48 @@
+/**
+ * What the library keeps of a server's error body.
+ *
+ * An error body is stored (a snapshot's `error`, a thrown `EndpointError`), shown and logged, so
+ * the request actor copies it once, where it enters, into plain JSON data that is safe to keep:
+ *
+ * - bounded: a copy longer than `max` characters of JSON is replaced by its `errcode` and `error`
+ *   alone (a 10 MB body was kept whole), and a body nested too deep to serialise (100,000 levels
+ *   made `JSON.stringify` of the error and of the persisted snapshot throw) is not kept at all;
+ * - plain: no getter, Proxy, cycle or class instance survives the copy, so reading it later
+ *   cannot throw;
+ * - redacted: a value under a credential key (`isSecretKey`: `password`, `new_password`,
+ *   `authorization`, ...) is `[redacted]` (a 400 that echoes the `auth` dict), inside text that
+ *   ends in JSON too (`"error": "cannot use {\"password\": ...}"`).
+ *
+ * A transport error (no answer) is not copied: it stays the app's own error, kept as
+ * `NetworkError.cause`, which no snapshot serialises and the inspection sanitizer redacts
+ * (inside errors, causes and JSON text: src/sanitize.ts).
+ */
+import { LIMITS } from './limits';
+import { isSecretKey, REDACTED } from './secret-keys';
+
+/**
+ * A bounded, plain, redacted copy of an error body (see the module comment); never throws.
+ *
+ * @param max - most characters of JSON kept (a 401 is validated by its own limits, src/limits.ts,
+ *   and may be larger than an error body).
+ */
+export function keepUntrusted(value: unknown, max: number = LIMITS.maxKeptChars): unknown {
+  try {
+    const json = JSON.stringify(value, (key, v: unknown) => {
+      if (key && isSecretKey(key) && v) return REDACTED;
+      // Text ending in JSON (`"error": "bad auth {...}"`, a body echoed as text): redacted inside.
+      const at = typeof v === 'string' ? v.search(/[[{]/) : -1;
+      if (at < 0) return v;
+      try {
+        return (v as string).slice(0, at) + JSON.stringify(keepUntrusted(JSON.parse((v as string).slice(at)), max));
+      } catch {
+        return v;
+      }
+    });
+    const data = json === undefined ? undefined : (JSON.parse(json) as { errcode?: unknown; error?: unknown } | null);
+    return json && json.length > max ? { errcode: data?.errcode, error: data?.error } : data;
+  } catch {
+    // Nested too deep to serialise (a RangeError), a cycle, a throwing getter: nothing is kept.
+    return undefined;
+  }
+}
