@@ -4,7 +4,7 @@
  * second email), register.md (the registration token is checked before a UIA round trip; the
  * email is requested only when its stage comes) and change-password.md (`whoami` once).
  */
-import { createUiaActor, stageMachines, type UiaActor, type UiaSnapshot } from 'matrix-uia';
+import { checkUiaSnapshot, createUiaActor, stageMachines, type UiaActor, type UiaSnapshot } from 'matrix-uia';
 import { changePassword, createMatrixClient, endpointFunctions, register, registerCall } from 'matrix-uia/fetch';
 import { createHomeserver, demoConfig, DEMO_ACCOUNT, type Homeserver } from 'matrix-uia/testing';
 
@@ -62,7 +62,7 @@ describe('resume.md', () => {
     hs.clickEmailLink('erin@example.org');
 
     const before = hs.requests.length;
-    const restored = emailRegistration(hs, { snapshot: JSON.parse(saved) });
+    const restored = emailRegistration(hs, { snapshot: checkUiaSnapshot(JSON.parse(saved)) });
     restored.start();
     const done = await snapshotWhere(restored, (s) => s.status !== 'active');
     expect(done.status).toBe('done');
