@@ -1,11 +1,14 @@
 /**
  * The embedded demo homeserver: the simulator from `matrix-uia/testing`, started on 127.0.0.1
- * when no `--homeserver` is given, with its demo account, so every command can be tried at once.
+ * for `--simulator` (and the tour), with its demo account, so every command can be tried at once.
+ * Only on request: a command without `--homeserver` or `--simulator` is a usage error, so a
+ * script can never mistake the simulator's success for a real one.
  *
  * Registration asks for the most stages a terminal handles: a registration token, the terms and
  * a dummy stage; or, with `--email`, the terms and an email validation.
  */
 import { DEMO_ACCOUNT, demoConfig, startHomeserver, type Homeserver } from '../testing';
+import type { SimulatorPreset } from './program';
 import type { SimulatorShortcuts } from './stage-prompts';
 
 /** A running embedded homeserver. */
@@ -27,8 +30,9 @@ export const EMBEDDED_REGISTER_FLOWS: string[][] = [
   ['m.login.terms', 'm.login.email.identity'],
 ];
 
-/** Starts the embedded homeserver on a free port of 127.0.0.1. */
-export async function startEmbeddedHomeserver(): Promise<EmbeddedHomeserver> {
+/** Starts the embedded homeserver (`preset`, see `--simulator`) on a free port of 127.0.0.1. */
+export async function startEmbeddedHomeserver(preset: SimulatorPreset): Promise<EmbeddedHomeserver> {
+  void preset; // one preset so far: 'demo'
   const started = await startHomeserver(demoConfig({ endpoints: { register: { flows: EMBEDDED_REGISTER_FLOWS } } }));
   const hs = started.server;
   return {

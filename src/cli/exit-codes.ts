@@ -4,6 +4,7 @@
  */
 import { isUiaError } from '../errors';
 import { isMatrixHttpError } from '../fetch';
+import { isInterrupt } from './terminal';
 
 /** Every exit code the client uses. */
 export const EXIT = {
@@ -29,6 +30,8 @@ export const EXIT = {
   TIMEOUT: 9,
   /** A stage was refused (wrong password, invalid token) and could not be asked again. */
   AUTH_REFUSED: 10,
+  /** Interrupted with Ctrl-C (SIGINT): 128 + 2, as shells report a process killed by SIGINT. */
+  INTERRUPTED: 130,
 } as const;
 
 /** An exit code value. */
@@ -44,9 +47,35 @@ export class InputNeededError extends Error {
   readonly code = 'INPUT_NEEDED';
 }
 
+/** The command line cannot work as given (no homeserver, conflicting options). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly code = 'USAGE';
+}
+
+/**
+ * The device ids given are not devices of the account (checked with `GET /devices` before
+ * deleting: servers, Synapse included, answer 200 to deleting a device that does not exist).
+ */
+export class NoSuchDeviceError extends Error {
+  override name = 'NoSuchDeviceError';
+  readonly code = 'NO_SUCH_DEVICE';
+  constructor(
+    /** The ids the server does not list. */
+    readonly deviceIds: string[],
+    userId: string | undefined,
+  ) {
+    super(
+      `The server lists no device ${deviceIds.join(', ')} for ${userId ?? 'this account'} (GET /devices), so there is nothing to delete. Nothing was deleted.`,
+    );
+  }
+}
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(e: unknown): ExitCode {
-  if (e instanceof InputNeededError) return EXIT.USAGE;
+  if (isInterrupt(e)) return EXIT.INTERRUPTED;
+  if (e instanceof InputNeededError || e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof NoSuchDeviceError) return EXIT.ENDPOINT;
   if (isUiaError(e)) {
     switch (e.code) {
       case 'NO_AUTH_FLOW':

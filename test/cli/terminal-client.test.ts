@@ -195,3 +195,20 @@ describe('--json as a plain child process', () => {
     expect(network.code).toBe(5);
   });
 });
+
+test('a browser-page stage completed by polling, then terms: the terms question waits for the first prompt to end (#16.1)', async () => {
+  const s = await serve({ endpoints: { register: { flows: [['m.login.recaptcha', 'm.login.terms']] } } });
+  const t = cliInTmux(['register', '--homeserver', s.url, '--username', 'rex', '--poll-interval', '100'], { MATRIX_UIA_NEW_PASSWORD: 'rex-password-1' });
+  const screen = await t.waitFor('Press Enter when done');
+  const url = /(http:\/\/127\.0\.0\.1:\d+\/_matrix\/client\/v3\/auth\/m\.login\.recaptcha\/fallback\/web\?session=\S+)/.exec(screen)?.[1];
+  expect(url).toBeDefined();
+  // Completed in "the browser": the client's polling notices, and the terms question replaces the wait.
+  s.server.completeByUrl(url!);
+  await t.waitFor('Do you accept these policies?');
+  t.type('y');
+  t.press('Enter');
+  const done = await t.waitFor(/Registered @rex:localhost|\[exit \d+\]/);
+  expect(done).not.toContain('force closed');
+  expect(done).toContain('Registered @rex:localhost');
+  expect(await t.exitCode()).toBe(0);
+});
