@@ -262,7 +262,7 @@ async function confirmOrFail(term: Terminal, yes: boolean | undefined, message: 
   if (yes) return;
   if (!term.interactive) throw new InputNeededError('Confirmation is needed: pass --yes');
   if (!(await term.ask((ctx) => confirm({ message, default: false }, ctx), signal))) {
-    throw new AbortedError('Not confirmed: nothing was changed');
+    throw new AbortedError('Not confirmed, nothing was changed');
   }
 }
 
