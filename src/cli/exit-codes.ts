@@ -30,6 +30,12 @@ export const EXIT = {
   TIMEOUT: 9,
   /** A stage was refused (wrong password, invalid token) and could not be asked again. */
   AUTH_REFUSED: 10,
+  /**
+   * The server delegates auth (OAuth 2.0 API, e.g. Synapse with matrix-authentication-service):
+   * the operation is done on its account page (URL printed) or, for registration, with its
+   * OAuth 2.0 server. Nothing was asked or sent.
+   */
+  ACCOUNT_MANAGEMENT: 11,
   /** Interrupted with Ctrl-C (SIGINT): 128 + 2, as shells report a process killed by SIGINT. */
   INTERRUPTED: 130,
 } as const;
@@ -97,6 +103,9 @@ export function exitCodeFor(e: unknown): ExitCode {
         return EXIT.AUTH_REFUSED;
       case 'INVALID_OPTIONS':
         return EXIT.USAGE;
+      case 'ACCOUNT_MANAGEMENT_REQUIRED':
+      case 'OAUTH_REGISTRATION_REQUIRED':
+        return EXIT.ACCOUNT_MANAGEMENT;
     }
   }
   // Requests made outside a negotiation (login, whoami, logout).

@@ -7,7 +7,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { version } from '../../package.json';
 
 /** The embedded simulator's configurations `--simulator` can start. */
-export const SIMULATOR_PRESETS = ['demo'] as const;
+export const SIMULATOR_PRESETS = ['demo', 'delegated'] as const;
 
 /** A `--simulator` choice. */
 export type SimulatorPreset = (typeof SIMULATOR_PRESETS)[number];
@@ -74,7 +74,7 @@ function withCommonOptions(cmd: Command, { needsAccount }: { needsAccount: boole
   cmd
     .addOption(new Option('--homeserver <url>', 'homeserver base URL (required unless --simulator)').env('MATRIX_UIA_HOMESERVER').argParser(httpUrl))
     .addOption(
-      new Option('--simulator [preset]', 'run against an embedded simulated homeserver on 127.0.0.1 instead (demo data, nothing real)').choices(SIMULATOR_PRESETS),
+      new Option('--simulator [preset]', 'run against an embedded simulated homeserver on 127.0.0.1 instead (demo data, nothing real): demo (UIA, default) or delegated (OAuth 2.0 / next-generation auth)').choices(SIMULATOR_PRESETS),
     )
     .option('--json', 'print the result (or the error) as JSON on stdout; messages go to stderr')
     .option('--no-input', 'never ask anything: fail with exit code 2 when a value is missing')
@@ -116,8 +116,8 @@ environment to --access-token for the same reason:
   MATRIX_UIA_ACCESS_TOKEN   same as --access-token
 Commands need --homeserver URL; --simulator runs them against an embedded demo homeserver.
 Exit codes: 0 ok, 2 usage, 3 no auth flow, 4 refused by the server, 5 network, 6 rate limited,
-7 cancelled, 8 protocol error, 9 timed out, 10 authentication refused, 130 interrupted (Ctrl-C),
-1 internal error.`,
+7 cancelled, 8 protocol error, 9 timed out, 10 authentication refused, 11 done on the server's
+account page (OAuth 2.0 server: the URL is printed), 130 interrupted (Ctrl-C), 1 internal error.`,
     );
 
   const action =

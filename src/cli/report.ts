@@ -8,7 +8,7 @@
  * them into the documented kinds first, so `--json` names `NetworkError` and `AbortedError`
  * whatever request or question was under way.
  */
-import { AbortedError, NetworkError } from '../errors';
+import { AbortedError, AccountManagementRequiredError, NetworkError, OAuthRegistrationRequiredError } from '../errors';
 import { isMatrixHttpError } from '../fetch';
 import { EXIT, type ExitCode } from './exit-codes';
 import { InterruptedError, isInterrupt } from './terminal';
@@ -17,6 +17,8 @@ import { InterruptedError, isInterrupt } from './terminal';
 export interface ReportContext {
   /** The homeserver base URL in use, once known. */
   homeserver?: string;
+  /** What the command was doing, e.g. "signing out the device PHONE". */
+  operation?: string;
 }
 
 /** Turns raw errors into the client's documented kinds (see the module comment). */
@@ -92,6 +94,13 @@ export function humanMessage(e: unknown, code: ExitCode, ctx: ReportContext = {}
     const where = ctx.homeserver ? ` at ${ctx.homeserver}` : '';
     return `Cannot reach the homeserver${where}: ${networkReason(e.cause).reason}.`;
   }
+  if (e instanceof AccountManagementRequiredError) {
+    const what = ctx.operation ? `${ctx.operation[0]!.toUpperCase()}${ctx.operation.slice(1)} is` : 'This is';
+    return `This homeserver delegates authentication to an OAuth 2.0 server: ${what} done on your account page, not by this client. Continue there:\n  ${e.url}`;
+  }
+  if (e instanceof OAuthRegistrationRequiredError) {
+    return `This homeserver delegates authentication to an OAuth 2.0 server: registration goes through ${e.issuer}, not this client. Create the account with a Matrix client that supports OAuth 2.0 (next-generation auth).`;
+  }
   const message = e instanceof Error ? e.message : String(e);
   if (code === EXIT.CANCELLED || code === EXIT.INTERRUPTED) {
     if (e instanceof InterruptedError) return 'Cancelled: interrupted (Ctrl-C). Nothing more was sent.';
@@ -112,6 +121,7 @@ export function hintFor(code: ExitCode): string | undefined {
     [EXIT.TIMEOUT]: 'Nothing happened on the page or link in time.',
     [EXIT.USAGE]: 'See matrix-uia --help and docs/cli.md.',
     [EXIT.INTERNAL]: 'This is a bug in matrix-uia: please report it.',
+    [EXIT.ACCOUNT_MANAGEMENT]: 'Nothing was asked or sent. Exit code 11: see "Servers with OAuth 2.0" in docs/cli.md.',
   };
   return hints[code];
 }

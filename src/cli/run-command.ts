@@ -6,18 +6,27 @@
  */
 import { confirm, input, password } from '@inquirer/prompts';
 import { AuthType } from '../auth-type';
-import { AbortedError } from '../errors';
+import { AbortedError, AccountManagementRequiredError } from '../errors';
 import {
   changePassword,
+  changePasswordCall,
   createMatrixClient,
   deactivateAccount,
+  deactivateAccountCall,
+  delegatedError,
   deleteDevice,
+  deleteDeviceCall,
   deleteDevices,
+  deleteDevicesCall,
+  discoverAuthMetadata,
+  registerCall,
   loginWithPassword,
   register,
   uploadCrossSigningKeys,
   whoami,
   type MatrixClient,
+  type AuthMetadata,
+  type DelegatedHandling,
   type RegisterResponse,
   type UiaHelperOptions,
 } from '../fetch';
@@ -85,8 +94,9 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
     if (!baseUrl) {
       embedded = await deps.startEmbedded(o.simulator === true || !o.simulator ? 'demo' : o.simulator);
       baseUrl = embedded.url;
-      term.info(`Using the ${term.style.bold('embedded demo homeserver')} (a simulator, --simulator) at ${embedded.url}: nothing real is changed.`);
-      if (req.command === 'register' && !o.registrationToken && !o.email) {
+      const kind = embedded.preset === 'delegated' ? 'embedded demo homeserver with delegated auth (OAuth 2.0)' : 'embedded demo homeserver';
+      term.info(`Using the ${term.style.bold(kind)} (a simulator, --simulator) at ${embedded.url}: nothing real is changed.`);
+      if (req.command === 'register' && !o.registrationToken && !o.email && embedded.preset === 'demo') {
         term.info(`Its registration token is ${term.style.bold(embedded.registrationToken)} (public demo data).`);
       }
     }
@@ -135,8 +145,16 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
       ...(userId ? { userLabel: userId } : {}),
       onInterrupt: interrupt,
     });
+    // A server that delegates auth does some operations on its account page: find out before
+    // anything is asked (a new password, a confirmation), as the helpers would before sending.
+    let authMetadata: AuthMetadata | null | undefined;
+    const failIfDelegated = async (handling: DelegatedHandling | undefined) => {
+      authMetadata = await discoverAuthMetadata(client, { signal: cancel.signal });
+      if (authMetadata && handling) throw delegatedError(authMetadata, handling);
+    };
     const uia = <T>(): UiaHelperOptions<T> => ({
       handlers,
+      ...(authMetadata !== undefined ? { authMetadata } : {}),
       inputs,
       supportedStages: [...TERMINAL_STAGES],
       polling: { intervalMs: o.pollInterval ?? 2000 },
@@ -149,6 +167,7 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
     let summary: string;
     switch (req.command) {
       case 'change-password': {
+        await failIfDelegated(changePasswordCall({ newPassword: '' }).delegated);
         const newPassword = await askNewPassword(term, env, cancel.signal);
         result = await changePassword(client, { newPassword, ...(o.logoutDevices ? { logoutDevices: true } : { logoutDevices: false }) }, uia());
         summary = client.accessToken ? 'Password changed.' : 'Password reset. You can log in with the new password.';
@@ -156,17 +175,20 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
       }
       case 'delete-device':
         await checkDevicesExist(client, req.deviceIds, userId, cancel.signal);
+        await failIfDelegated(deleteDeviceCall(req.deviceIds[0]!).delegated);
         result = await deleteDevice(client, req.deviceIds[0]!, uia());
         summary = `Device ${req.deviceIds[0]} deleted.`;
         break;
       case 'delete-devices':
         await checkDevicesExist(client, req.deviceIds, userId, cancel.signal);
+        await failIfDelegated(deleteDevicesCall(req.deviceIds).delegated);
         result = await deleteDevices(client, req.deviceIds, uia());
         summary = `${req.deviceIds.length} device(s) deleted: ${req.deviceIds.join(', ')}.`;
         break;
       case 'deactivate': {
         const who = userId ?? (await whoami(client, { signal: cancel.signal })).user_id;
         userId = who;
+        await failIfDelegated(deactivateAccountCall({}).delegated);
         await confirmOrFail(term, o.yes, `Deactivate ${who}? This cannot be undone.`, cancel.signal);
         result = await deactivateAccount(client, o.erase ? { erase: true } : {}, { ...uia(), userId: who });
         deactivated = true;
@@ -174,6 +196,7 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
         break;
       }
       case 'register': {
+        await failIfDelegated(registerCall().delegated);
         const username = o.username ?? (term.interactive ? (await term.ask((ctx) => input({ message: 'Username (empty: let the server choose):' }, ctx), cancel.signal)).trim() || undefined : undefined);
         const newPassword = await askNewPassword(term, env, cancel.signal);
         const res: RegisterResponse = await register(
@@ -203,10 +226,17 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
   } catch (raw) {
     const e = normalizeError(raw, { interrupted });
     const code = exitCodeFor(e);
-    const ctx = baseUrl ? { homeserver: baseUrl } : {};
+    const ctx = { ...(baseUrl ? { homeserver: baseUrl } : {}), operation: OPERATIONS[req.command](req.deviceIds) };
     await term.idle();
     term.error(humanMessage(e, code, ctx), ...[hintFor(code)].filter((h): h is string => Boolean(h)));
     if (o.json) deps.stdout.write(`${JSON.stringify({ ok: false, command: req.command, exitCode: code, error: errorJson(e, ctx) })}\n`);
+    // The embedded server's account page lives only as long as this process: keep it up until
+    // the user has been there.
+    if (embedded && e instanceof AccountManagementRequiredError && term.interactive) {
+      await term
+        .ask((c) => input({ message: 'The embedded homeserver keeps running so you can open that page. Press Enter to stop it:' }, c), deps.signal)
+        .catch(() => undefined);
+    }
     return code;
   } finally {
     deps.signal.removeEventListener('abort', interrupt);
@@ -215,6 +245,16 @@ export async function runCommand(req: CliRequest, deps: RunCommandDeps): Promise
     await embedded?.close();
   }
 }
+
+/** What each command does, for messages ("… is done on the account page"). */
+const OPERATIONS: Record<CliRequest['command'], (deviceIds: string[]) => string> = {
+  'change-password': () => 'changing the password',
+  'delete-device': (ids) => `signing out the device ${ids[0]}`,
+  'delete-devices': (ids) => `signing out the devices ${ids.join(', ')}`,
+  deactivate: () => 'deactivating the account',
+  register: () => 'registration',
+  'reset-cross-signing': () => 'resetting cross-signing',
+};
 
 /** `--user` (a full id or a localpart) names `userId`. */
 function sameUser(user: string, userId: string): boolean {

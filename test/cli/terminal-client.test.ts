@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createMatrixClient, loginWithPassword } from '../../src/fetch';
-import { DEMO_ACCOUNT, startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
+import { DEMO_ACCOUNT, delegatedConfig, startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
 import { version } from '../../package.json';
 import { TmuxSession } from './tmux';
 
@@ -372,5 +372,69 @@ describe('conventions as a plain child process (#16.2, #16.3)', () => {
     expect(JSON.parse(some.stdout)).toMatchObject({ ok: false, exitCode: 4, error: { name: 'NoSuchDeviceError', code: 'NO_SUCH_DEVICE', deviceIds: ['NOSUCHDEV'] } });
     expect(s.server.getUser('alice')!.devices.has('PHONE')).toBe(true);
     expect(s.server.requests.some((r) => r.method === 'DELETE' || r.path.endsWith('/delete_devices'))).toBe(false);
+  });
+});
+
+describe('a server that delegates auth (OAuth 2.0 / next-generation auth, #13.5)', () => {
+  const ACCOUNT_URL = /(http:\/\/127\.0\.0\.1:\d+\/_simulator\/account\?\S+)/;
+
+  test('delete-device in a terminal: the account page URL is printed, the embedded server stays up until Enter, exit 11', async () => {
+    const t = cliInTmux(['delete-device', DEMO_ACCOUNT.otherDeviceId, '--simulator', 'delegated']);
+    const screen = await t.waitFor('Press Enter to stop it');
+    expect(screen).toContain('delegates authentication to an OAuth 2.0 server');
+    expect(screen).not.toContain('Password');
+    const url = ACCOUNT_URL.exec(screen)![1]!;
+    expect(new URL(url).searchParams.get('action')).toBe('org.matrix.device_delete');
+    expect(new URL(url).searchParams.get('device_id')).toBe(DEMO_ACCOUNT.otherDeviceId);
+    // The page works while the client waits: the user signs the device out there.
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    const done = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+    expect(await done.json()).toMatchObject({ done: true, action: 'org.matrix.device_delete' });
+    t.press('Enter');
+    expect(await t.exitCode()).toBe(11);
+  });
+
+  test('reset-cross-signing in a terminal: approved on the account page, the client notices and finishes', async () => {
+    const t = cliInTmux(['reset-cross-signing', '--simulator', 'delegated', '--yes', '--poll-interval', '200']);
+    const screen = await t.waitFor('Press Enter when done');
+    expect(screen).toContain('Approve this action on your account page');
+    const url = ACCOUNT_URL.exec(screen)![1]!;
+    const approved = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+    expect(approved.status).toBe(200);
+    await t.waitFor('Cross-signing keys replaced');
+    expect(await t.exitCode()).toBe(0);
+  });
+
+  test('--json: {ok:false, exitCode:11, error:{code, url, action}}; nothing sent to the endpoints; registration names the issuer', async () => {
+    const s = await startHomeserver(delegatedConfig());
+    servers.push(s);
+    const [del, deact, reg] = await Promise.all([
+      cliProcess(['delete-device', DEMO_ACCOUNT.otherDeviceId, '--homeserver', s.url, '--json'], { MATRIX_UIA_ACCESS_TOKEN: DEMO_ACCOUNT.accessToken, MATRIX_UIA_PASSWORD: DEMO_ACCOUNT.password }),
+      cliProcess(['deactivate', '--homeserver', s.url, '--json', '--yes'], { MATRIX_UIA_ACCESS_TOKEN: DEMO_ACCOUNT.accessToken, MATRIX_UIA_PASSWORD: DEMO_ACCOUNT.password }),
+      cliProcess(['register', '--homeserver', s.url, '--username', 'newbie', '--json'], { MATRIX_UIA_NEW_PASSWORD: 'newbie-pass-1' }),
+    ]);
+    expect(del.code).toBe(11);
+    expect(JSON.parse(del.stdout)).toEqual({
+      ok: false,
+      command: 'delete-device',
+      exitCode: 11,
+      error: expect.objectContaining({
+        name: 'AccountManagementRequiredError',
+        code: 'ACCOUNT_MANAGEMENT_REQUIRED',
+        url: `${s.url}/_simulator/account?action=org.matrix.device_delete&device_id=${DEMO_ACCOUNT.otherDeviceId}`,
+        action: 'org.matrix.device_delete',
+      }),
+    });
+    expect(del.stderr).toContain(`${s.url}/_simulator/account?action=org.matrix.device_delete`);
+    expect(deact.code).toBe(11);
+    expect(JSON.parse(deact.stdout)).toMatchObject({ error: { code: 'ACCOUNT_MANAGEMENT_REQUIRED', action: 'org.matrix.account_deactivate' } });
+    expect(reg.code).toBe(11);
+    expect(JSON.parse(reg.stdout)).toMatchObject({ exitCode: 11, error: { name: 'OAuthRegistrationRequiredError', code: 'OAUTH_REGISTRATION_REQUIRED', issuer: `${s.url}/_simulator/oauth2/` } });
+    expect(reg.stderr).toContain(`registration goes through ${s.url}/_simulator/oauth2/`);
+    // Decided before any request to the operations themselves: no password went anywhere.
+    const sent = s.server.requests.map((r) => `${r.method} ${r.path.split('?')[0]}`);
+    expect(sent.filter((r) => /\/devices\/|\/delete_devices|\/account\/deactivate|\/register/.test(r) && !r.startsWith('GET'))).toEqual([]);
+    expect(s.server.getUser('alice')!.devices.has(DEMO_ACCOUNT.otherDeviceId)).toBe(true);
   });
 });
