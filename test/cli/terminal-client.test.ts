@@ -3,6 +3,7 @@
  * simulator this test starts on 127.0.0.1, and as a plain child process in `--json` mode.
  */
 import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
 import { createMatrixClient, loginWithPassword } from '../../src/fetch';
 import { DEMO_ACCOUNT, delegatedConfig, startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
@@ -161,7 +162,7 @@ test('Ctrl-C at a question: exit 130, --json reports AbortedError, no @inquirer 
   expect(screen).not.toContain('force closed');
   expect(screen).not.toContain('ExitPromptError');
   const json = JSON.parse(/^\{"ok".*$/m.exec(screen)![0]) as { ok: boolean; exitCode: number; error: { name: string; code: string } };
-  expect(json).toMatchObject({ ok: false, exitCode: 130, error: { name: 'AbortedError', code: 'ABORTED' } });
+  expect(json).toMatchObject({ ok: false, exitCode: 130, error: { name: 'AbortedError', code: 'ABORTED', interrupted: true } });
   expect(count(screen, 'Cancelled')).toBe(1);
   expect(s.server.getUser('alice')!.devices.has('PHONE')).toBe(true);
 });
@@ -323,6 +324,36 @@ describe('conventions as a plain child process (#16.2, #16.3)', () => {
     expect(plain.stderr).not.toContain('fetch failed');
     expect(json.code).toBe(5);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, exitCode: 5, error: { name: 'NetworkError', code: 'NETWORK', homeserver: dead, errno: 'ECONNREFUSED' } });
+  });
+
+  test('SIGINT during a request (no question open): exit 130 and AbortedError, not a killed process', async () => {
+    // A server that takes the request and never answers.
+    const sockets: Socket[] = [];
+    let gotRequest!: () => void;
+    const requested = new Promise<void>((r) => (gotRequest = r));
+    const silent = createServer((sock) => {
+      sockets.push(sock);
+      sock.once('data', () => gotRequest());
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const child = spawn(TSX, [MAIN, 'delete-device', 'PHONE', '--homeserver', `http://127.0.0.1:${port}`, '--json'], {
+        cwd: ROOT,
+        env: { ...process.env, NO_COLOR: '1', MATRIX_UIA_ACCESS_TOKEN: 'tok' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      const closed = new Promise<number | null>((r) => child.on('close', r));
+      await requested;
+      child.kill('SIGINT');
+      expect(await closed).toBe(130);
+      expect(JSON.parse(stdout)).toMatchObject({ ok: false, exitCode: 130, error: { name: 'AbortedError', code: 'ABORTED' } });
+    } finally {
+      for (const sock of sockets) sock.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   test('with --no-input a refused password is reported once', async () => {
