@@ -116,6 +116,8 @@ export {
   UNSTABLE_AUTH_METADATA_PATH,
 } from './account-management';
 export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from './account-management';
+export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from './oauth-request';
+export type { OAuthAwareRequestOptions } from './oauth-request';
 export { generateClientSecret, isValidClientSecret } from './client-secret';
 export { getFallbackUrl } from './fallback-url';
 export { requestFingerprint, checkSessionBinding, assertSnapshotBinding, canonicalJson } from './session-binding';

@@ -8,6 +8,7 @@
 import type { AuthMetadata } from '../account-management';
 import { EndpointError, NetworkError, type UiaError } from '../errors';
 import type { UiaFunctions } from '../options';
+import { OAUTH_POLLING, oauthAwareRequest } from '../oauth-request';
 import { runUia, type RunUiaOptions, type StageHandlers } from '../run-uia';
 import type { UserIdentifier } from '../types';
 import type { HttpMethod, MatrixClient, MatrixRequestOptions } from './client';
@@ -40,6 +41,12 @@ export interface EndpointCall<T> {
    * when it runs through UIA there too (the cross-signing reset).
    */
   delegated?: DelegatedHandling;
+  /**
+   * The operation may meet an `m.oauth` challenge (the cross-signing reset): its request function
+   * is wrapped with `oauthAwareRequest` (stable flow first, `msg` shown, checks ≥ 500 ms apart)
+   * and polling defaults to `OAUTH_POLLING`.
+   */
+  oauth?: boolean;
   /** Phantom field carrying the result type; never set. */
   readonly __result?: T;
 }
@@ -64,11 +71,12 @@ export type UiaHelperOptions<T> = Omit<RunUiaOptions<T>, 'request'> & {
 
 /** The chart's functions for one endpoint call: the request and the operation's token endpoints. */
 export function endpointFunctions<T>(client: MatrixClient, call: EndpointCall<T>): UiaFunctions<T> {
+  const request = uiaRequest<T>(client, call.method, call.path, call.body, {
+    ...(call.query ? { query: call.query } : {}),
+    ...(call.auth !== undefined ? { auth: call.auth } : {}),
+  });
   const fns: UiaFunctions<T> = {
-    request: uiaRequest<T>(client, call.method, call.path, call.body, {
-      ...(call.query ? { query: call.query } : {}),
-      ...(call.auth !== undefined ? { auth: call.auth } : {}),
-    }),
+    request: call.oauth ? oauthAwareRequest(request) : request,
     requestEmailToken: emailTokenRequester(client, call.tokenEndpoint),
     requestMsisdnToken: msisdnTokenRequester(client, call.tokenEndpoint),
     submitMsisdnToken: msisdnTokenSubmitter(client),
@@ -79,7 +87,7 @@ export function endpointFunctions<T>(client: MatrixClient, call: EndpointCall<T>
 
 /** The full `runUia` options for a call: the helper's defaults under the caller's options. */
 export function endpointOptions<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): RunUiaOptions<T> {
-  const options: RunUiaOptions<T> = { ...endpointFunctions(client, call), homeserverUrl: client.baseUrl };
+  const options: RunUiaOptions<T> = { ...endpointFunctions(client, call), homeserverUrl: client.baseUrl, ...(call.oauth ? { polling: { ...OAUTH_POLLING } } : {}) };
   for (const [k, v] of Object.entries(uia)) if (v !== undefined && k !== 'authMetadata') (options as unknown as Record<string, unknown>)[k] = v;
   if (!uia.userId && client.accessToken && uia.handlers?.password) {
     options.handlers = { ...uia.handlers, password: withWhoamiIdentifier(client, uia.handlers.password) };

@@ -25,6 +25,8 @@ export {
 } from '../account-management';
 export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
 export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from '../oauth-request';
+export type { OAuthAwareRequestOptions } from '../oauth-request';
 
 export { changePassword, changePasswordCall } from './change-password';
 export type { ChangePasswordParams } from './change-password';

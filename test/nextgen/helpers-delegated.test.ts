@@ -61,7 +61,7 @@ beforeEach(() => neverAsked.mockClear());
 const OPERATION_PATHS = ['/devices/', '/delete_devices', '/account/deactivate', '/account/password', '/account/3pid/add', '/register'];
 
 describe('on a delegated server, before any password is asked for or sent', () => {
-  test('deleteDevice: AccountManagementRequiredError with action=org.matrix.device_delete&device_id', async () => {
+  test('regression: device deletion 404 on a delegated server (FluffyChat #1822, Cinny #2376): deleteDevice rejects with AccountManagementRequiredError, action=org.matrix.device_delete&device_id', async () => {
     const s = await serve();
     const e = await rejection(deleteDevice(alice(s), 'ALICE PHONE/1', { handlers: { password: neverAsked } }));
     expect(e).toBeInstanceOf(AccountManagementRequiredError);
