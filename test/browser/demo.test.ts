@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type DemoServer } from '../../demo/serve';
+import { DEMO_ACCOUNT } from '../../src/testing';
 
 jest.setTimeout(60_000);
 
@@ -85,7 +86,7 @@ test('change password: a wrong password shows the error, the right one succeeds'
   await page.getByTestId('stage-error').filter({ hasText: /invalid|forbidden|password/i }).waitFor();
   await shot(page, 'change-password-1-wrong-password');
 
-  await password.fill('demo-password');
+  await password.fill(DEMO_ACCOUNT.password);
   await page.getByRole('button', { name: 'Continue' }).click();
   await expectSuccess(page, /password was changed/);
   // The chart panel shows the parent chart ended in `done`.
@@ -97,7 +98,7 @@ test('change password: a wrong password shows the error, the right one succeeds'
 
   // Restore the password for the other tests (they sign in as the same account).
   const again = await openDemo();
-  await again.page.getByLabel('New password').fill('demo-password');
+  await again.page.getByLabel('New password').fill(DEMO_ACCOUNT.password);
   await work(again.page).getByRole('button', { name: 'Change password' }).click();
   await again.page.getByLabel('Your current password').fill('brand-new-password');
   await again.page.getByRole('button', { name: 'Continue' }).click();
@@ -110,15 +111,15 @@ test('delete a device with the password; the chart panel follows the negotiation
   await pickOperation(page, 'Delete a device');
   const select = page.getByLabel('Device to delete');
   await page.locator('#f-delete-device-deviceId option').first().waitFor({ state: 'attached' });
-  await select.selectOption('TABLET');
+  await select.selectOption('ALICETABLET');
   await work(page).getByRole('button', { name: 'Delete device' }).click();
-  await page.getByLabel('Your current password').fill('demo-password');
+  await page.getByLabel('Your current password').fill(DEMO_ACCOUNT.password);
   // While the stage waits: the parent chart is in awaitingStage and the stage chart in waiting.
   await page.locator('[data-state="uia.awaitingStage"].active').waitFor();
   expect(await page.getByTestId('stage-state').textContent()).toBe('"waiting"');
   await shot(page, 'delete-device-1-password');
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expectSuccess(page, /Device TABLET was deleted/);
+  await expectSuccess(page, /Device ALICETABLET was deleted/);
   await shot(page, 'delete-device-2-done');
   expect(errors).toEqual([]);
   await context.close();
