@@ -48,10 +48,13 @@ export async function startEmbeddedHomeserver(preset: SimulatorPreset): Promise<
     shortcuts: {
       emailLink: (email) => hs.outbox.latest(email)?.link ?? null,
       clickEmailLink: async (link) => void hs.clickEmailLink(link),
-      completeExternal: async (url) => {
-        // The delegated server's account page: press its button (a JSON POST to the same URL).
-        if (new URL(url).pathname === ACCOUNT_MANAGEMENT_PATH) {
-          const res = await fetch(url, { method: 'POST', headers: { Accept: 'application/json' } });
+      completeExternal: async (url, userId) => {
+        // The delegated server's account page: press its button (a JSON POST to the same URL),
+        // as the account the command runs for (the page has no login; it serves several).
+        const u = new URL(url);
+        if (u.pathname === ACCOUNT_MANAGEMENT_PATH) {
+          if (userId && !u.searchParams.has('user')) u.searchParams.set('user', userId);
+          const res = await fetch(u, { method: 'POST', headers: { Accept: 'application/json' } });
           if (!res.ok) throw new Error(`the account page answered ${res.status}`);
           return;
         }

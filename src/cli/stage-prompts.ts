@@ -22,8 +22,8 @@ export interface SimulatorShortcuts {
   emailLink(email: string): string | null;
   /** Follows a validation link as the user's browser would. */
   clickEmailLink(link: string): Promise<void>;
-  /** Completes the fallback page or approves the m.oauth page at `url`. */
-  completeExternal(url: string): Promise<void>;
+  /** Completes the fallback page or approves the m.oauth page at `url`, as `userId` when given. */
+  completeExternal(url: string, userId?: string): Promise<void>;
 }
 
 /** Values given in advance (options, environment). */
@@ -163,7 +163,7 @@ export function terminalStageHandlers(o: TerminalStageOptions): StageHandlers {
       for (;;) {
         const answer = await term.ask((ctx) => input({ message: `Press Enter when done${hint} (checking automatically meanwhile):` }, ctx), p.signal);
         if (simulator && answer.trim() === 'sim') {
-          await simulator.completeExternal(p.url);
+          await simulator.completeExternal(p.url, o.userLabel);
           return;
         }
         if (answer.trim() === '') return;
