@@ -12,7 +12,7 @@ import { confirm, password } from '@inquirer/prompts';
 import { changePassword, createMatrixClient, register } from '../fetch';
 import type { StageHandlers } from '../run-uia';
 import { pickPolicyTranslation } from '../terms';
-import { DEMO_NEW_ACCOUNT } from '../testing/demo';
+import { DEMO_ACCOUNT, DEMO_NEW_ACCOUNT } from '../testing/demo';
 import { startEmbeddedHomeserver } from './embedded';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { createTerminal, type Terminal } from './terminal';
@@ -89,7 +89,7 @@ async function tour(term: Terminal): Promise<void> {
     );
     term.success('Password changed.');
     term.line();
-    term.line(`Next: ${s.bold('npx tsx src/cli/main.ts --help')} — every command runs against this demo server with --simulator.`);
+    term.line(`Next: ${s.bold('npx tsx src/cli/main.ts --help')}; every command runs against a fresh demo server with ${s.bold('--simulator')}, e.g. ${s.bold(`npx tsx src/cli/main.ts delete-device ${DEMO_ACCOUNT.otherDeviceId} --simulator`)}.`);
   } finally {
     await hs.close();
   }

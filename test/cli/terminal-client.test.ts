@@ -17,7 +17,7 @@ const TOUR = resolve(ROOT, 'src/cli/start.ts');
 const ALICE = { userId: '@alice:localhost', password: 'old-secret-pw' };
 
 // Each test starts the client with tsx (a TypeScript compile at start-up): give it room.
-jest.setTimeout(40000);
+jest.setTimeout(120000);
 
 let sessions: TmuxSession[] = [];
 let servers: StartedHomeserver[] = [];
