@@ -4,6 +4,10 @@
  *
  *   tsx demo/serve.ts [--port 8080]
  *
+ * Besides the page it answers `GET /demo/config.json` (where the homeserver is, the seeded
+ * accounts), `GET /demo/state.json` (the accounts as they are now: the Demo data box reads it,
+ * so it is never stale) and `POST /demo/reset` (the accounts back as seeded).
+ *
  * At startup the page is bundled with esbuild into a temporary directory (removed on close), so
  * it always runs the sources in this checkout. `startDemo` is also what the browser tests use.
  */
@@ -15,7 +19,7 @@ import path from 'node:path';
 import { startHomeserver } from '../src/testing';
 import { buildDemo } from './build';
 import type { DemoConfig } from './app/demo-config';
-import { DEMO_DATA, demoHomeserverConfig } from './homeserver-config';
+import { DEMO_DATA, demoHomeserverConfig, demoState, resetDemoAccounts } from './homeserver-config';
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -73,12 +77,28 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
   const files = new Set(['index.html', 'main.js', 'main.css', 'main.js.map', 'main.css.map']);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    const sendJson = (body: unknown) => res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(body));
+    if (pathname === '/demo/reset') {
+      // POST only: a reset changes the homeserver's state (a prefetching browser must not).
+      if (req.method !== 'POST') {
+        res.writeHead(405, { Allow: 'POST' }).end();
+        return;
+      }
+      req.resume();
+      resetDemoAccounts(homeserver.server);
+      sendJson(demoState(homeserver.server));
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
     if (pathname === '/demo/config.json') {
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' }).end(JSON.stringify(config));
+      sendJson(config);
+      return;
+    }
+    if (pathname === '/demo/state.json') {
+      sendJson(demoState(homeserver.server));
       return;
     }
     if (pathname === '/favicon.ico') {

@@ -26,6 +26,38 @@ export interface DemoConfig {
   outboxUrl: string;
 }
 
+/** A device as the Demo data box lists it. */
+export interface DemoDevice {
+  deviceId: string;
+  displayName: string | null;
+}
+
+/**
+ * The demo accounts as they are now on the simulated homeserver (`/demo/state.json`), so the
+ * Demo data box is never stale: after "Change password" it shows the new password, after a
+ * deletion the remaining devices, after a deactivation that the account is closed.
+ */
+export interface DemoState {
+  /** `deviceId` is the page's own device (its access token's); `null` password: none. */
+  demoUser: { userId: string; deviceId: string; password: string | null; devices: DemoDevice[] };
+  leavingUser: { userId: string; deactivated: boolean };
+  registrationToken: string;
+}
+
+/** Loads the live state; `signal` aborts it. */
+export async function loadDemoState(signal?: AbortSignal): Promise<DemoState> {
+  const res = await fetch('/demo/state.json', { cache: 'no-store', ...(signal ? { signal } : {}) });
+  if (!res.ok) throw new Error(`demo state: HTTP ${res.status}`);
+  return (await res.json()) as DemoState;
+}
+
+/** Puts the demo accounts back as they were at start (password, devices, the leaving account). */
+export async function resetDemoState(): Promise<DemoState> {
+  const res = await fetch('/demo/reset', { method: 'POST' });
+  if (!res.ok) throw new Error(`demo reset: HTTP ${res.status}`);
+  return (await res.json()) as DemoState;
+}
+
 /** Loads the config from the demo server. */
 export async function loadDemoConfig(): Promise<DemoConfig> {
   const res = await fetch('/demo/config.json');

@@ -6,7 +6,7 @@
  * negotiation the page asks for them again, because the request body must be sent unchanged.
  */
 import { createMatrixClient, deactivateAccountCall, deleteDeviceCall, changePasswordCall, registerCall, uploadCrossSigningKeysCall, type EndpointCall } from 'matrix-uia/fetch';
-import type { DemoConfig } from './demo-config';
+import type { DemoConfig, DemoState } from './demo-config';
 
 /** One form field of an operation. */
 export interface OperationField {
@@ -14,6 +14,8 @@ export interface OperationField {
   label: string;
   type: 'text' | 'password' | 'email' | 'select';
   secret?: boolean;
+  /** The operation cannot start without it. */
+  required?: boolean;
   autoComplete?: string;
   /** For selects: where the options come from. */
   options?: 'devices';
@@ -37,6 +39,11 @@ export interface Operation {
   description: string;
   fields: OperationField[];
   button: string;
+  /**
+   * Why the operation cannot work now (the account it acts on is gone, no device is left), or
+   * `null`. The page does not offer it then, and says why.
+   */
+  unavailable?(state: DemoState): string | null;
   /** Values made when the run starts (kept with the others, so a resumed run sends the same body). */
   prepare?(config: DemoConfig): Record<string, string>;
   run(values: Record<string, string>, config: DemoConfig): OperationRun;
@@ -57,7 +64,7 @@ export const OPERATIONS: Operation[] = [
     id: 'change-password',
     title: 'Change password',
     description: 'POST /account/password — the server asks for the current password (m.login.password).',
-    fields: [{ name: 'newPassword', label: 'New password', type: 'password', secret: true, autoComplete: 'new-password' }],
+    fields: [{ name: 'newPassword', label: 'New password', type: 'password', secret: true, required: true, autoComplete: 'new-password' }],
     button: 'Change password',
     run: (v, c) => ({
       baseUrl: c.homeserverUrl,
@@ -71,8 +78,9 @@ export const OPERATIONS: Operation[] = [
     id: 'delete-device',
     title: 'Delete a device',
     description: 'DELETE /devices/{deviceId} — signs another session out; needs the password.',
-    fields: [{ name: 'deviceId', label: 'Device to delete', type: 'select', options: 'devices' }],
+    fields: [{ name: 'deviceId', label: 'Device to delete', type: 'select', options: 'devices', required: true }],
     button: 'Delete device',
+    unavailable: (s) => (otherDevices(s).length === 0 ? 'No other device is left to delete.' : null),
     run: (v, c) => ({ baseUrl: c.homeserverUrl, accessToken: c.demoUser.accessToken, userId: c.demoUser.userId, call: deleteDeviceCall(v.deviceId ?? '') }),
     done: (v) => `Device ${v.deviceId} was deleted.`,
   },
@@ -82,9 +90,10 @@ export const OPERATIONS: Operation[] = [
     description:
       'POST /register — one flow of four stages: registration token, terms, recaptcha (on the server’s fallback page, in a popup), and email validation.',
     fields: [
-      { name: 'username', label: 'Username', type: 'text', autoComplete: 'username', initial: () => `user${Math.floor(Math.random() * 90000 + 10000)}` },
-      { name: 'password', label: 'Password', type: 'password', secret: true, autoComplete: 'new-password' },
-      { name: 'email', label: 'Email address', type: 'email', autoComplete: 'email' },
+      { name: 'username', label: 'Username', type: 'text', required: true, autoComplete: 'username', initial: () => `user${Math.floor(Math.random() * 90000 + 10000)}` },
+      { name: 'password', label: 'Password', type: 'password', secret: true, required: true, autoComplete: 'new-password' },
+      // The server's only registration flow validates an email address.
+      { name: 'email', label: 'Email address', type: 'email', required: true, autoComplete: 'email' },
     ],
     button: 'Create account',
     run: (v, c) => ({
@@ -103,6 +112,7 @@ export const OPERATIONS: Operation[] = [
     description: 'POST /account/deactivate — permanently closes the “leaving” account, which signs in with single sign-on (m.login.sso, on the server’s page in a popup).',
     fields: [],
     button: 'Deactivate @leaving',
+    unavailable: (s) => (s.leavingUser.deactivated ? `${s.leavingUser.userId} is already deactivated.` : null),
     run: (_v, c) => ({ baseUrl: c.homeserverUrl, accessToken: c.leavingUser.accessToken, userId: c.leavingUser.userId, call: deactivateAccountCall({}) }),
     done: () => 'The account was deactivated.',
   },
@@ -125,6 +135,11 @@ export const OPERATIONS: Operation[] = [
     done: () => 'New cross-signing keys were uploaded.',
   },
 ];
+
+/** The demo account's devices but the page's own (the ones "Delete a device" offers). */
+export function otherDevices(state: DemoState): DemoState['demoUser']['devices'] {
+  return state.demoUser.devices.filter((d) => d.deviceId !== state.demoUser.deviceId);
+}
 
 /** A client for a run. */
 export function clientFor(run: OperationRun) {

@@ -6,8 +6,9 @@ import type { AnyActorRef, InspectionEvent } from 'xstate';
 import { endpointFunctions } from 'matrix-uia/fetch';
 import { stageMachines } from 'matrix-uia';
 import { useInteractiveAuth } from 'matrix-uia/react';
+import { humanMessage } from './messages';
 import { clientFor, type Operation, type OperationRun } from './operations';
-import { StageForm } from './stage-form';
+import { StageForm, type StageHints } from './stage-form';
 
 /** Props of {@link UiaDialog}. */
 export interface UiaDialogProps {
@@ -18,8 +19,26 @@ export interface UiaDialogProps {
   persistKey: string;
   inspect: (e: InspectionEvent) => void;
   onActor: (actor: AnyActorRef | null) => void;
+  /** The negotiation reached `done`, `failed` or `cancelled` (the page refreshes its demo data). */
+  onEnded?: (status: 'done' | 'failed' | 'cancelled') => void;
   onClose: () => void;
+  /** Demo data a stage form may offer (the registration token). */
+  hints?: StageHints;
 }
+
+/** Stage types in words (the type itself is shown beside). */
+const STAGE_NAMES: Record<string, string> = {
+  'm.login.password': 'your password',
+  'm.login.registration_token': 'registration token',
+  'm.login.terms': 'terms',
+  'm.login.recaptcha': 'captcha',
+  'm.login.email.identity': 'email address',
+  'm.login.msisdn': 'phone number',
+  'm.login.sso': 'single sign-on',
+  'm.login.dummy': 'no input',
+  'm.oauth': 'approval on your account page',
+  'org.matrix.cross_signing_reset': 'approval on your account page',
+};
 
 function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
   if (auth.status === 'idle') return 'Starting…';
@@ -30,7 +49,8 @@ function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
   if (auth.stage) {
     const flow = auth.chosenFlow?.stages ?? [];
     const i = flow.indexOf(auth.stage.type);
-    return `Step ${i >= 0 ? i + 1 : '?'} of ${flow.length || '?'}: ${auth.stage.type}`;
+    const name = STAGE_NAMES[auth.stage.type] ?? auth.stage.type;
+    return `Step ${i >= 0 ? i + 1 : '?'} of ${flow.length || '?'}: ${name}`;
   }
   return 'Waiting…';
 }
@@ -59,9 +79,15 @@ export function UiaDialog(props: UiaDialogProps) {
 
   const endHeading = useRef<HTMLHeadingElement>(null);
   const ended = auth.status === 'done' || auth.status === 'failed' || auth.status === 'cancelled';
+  const { onEnded } = props;
+  const status = auth.status;
   useEffect(() => {
-    if (ended) endHeading.current?.focus();
-  }, [ended]);
+    if (status === 'done' || status === 'failed' || status === 'cancelled') {
+      endHeading.current?.focus();
+      onEnded?.(status);
+    }
+  }, [status, onEnded]);
+  const failure = ended && auth.status !== 'done' ? humanMessage(auth.error) : null;
 
   return (
     <section className="dialog" aria-labelledby="dialog-title" data-status={auth.status}>
@@ -70,7 +96,7 @@ export function UiaDialog(props: UiaDialogProps) {
       <p role="status" aria-live="polite" className="status-line" data-testid="status-line">
         {statusText(auth)}
       </p>
-      {auth.status === 'active' && <StageForm auth={auth} />}
+      {auth.status === 'active' && <StageForm auth={auth} {...(props.hints ? { hints: props.hints } : {})} />}
       {auth.status === 'done' && (
         <div className="result ok">
           <h3 tabIndex={-1} ref={endHeading}>
@@ -79,12 +105,20 @@ export function UiaDialog(props: UiaDialogProps) {
           <p data-testid="result">{props.operation.done(props.values, auth.result)}</p>
         </div>
       )}
-      {(auth.status === 'failed' || auth.status === 'cancelled') && (
-        <div className="result bad" role="alert">
-          <h3 tabIndex={-1} ref={endHeading}>
-            {auth.status === 'cancelled' ? 'Cancelled' : 'It did not work'}
+      {failure && (
+        <div className={auth.status === 'cancelled' ? 'result neutral' : 'result bad'} role="alert">
+          <h3 tabIndex={-1} ref={endHeading} data-testid="final-title">
+            {failure.title}
           </h3>
-          <p data-testid="final-error">{auth.error?.message}</p>
+          <p data-testid="final-error">{failure.text}</p>
+          {auth.status === 'failed' && (
+            <details className="technical">
+              <summary>Technical details</summary>
+              <code data-testid="final-detail">
+                {auth.error?.name ?? 'Error'} ({auth.error?.code}): {failure.detail}
+              </code>
+            </details>
+          )}
         </div>
       )}
       <div className="row end">

@@ -25,9 +25,11 @@ button { font-size: 1em; padding: 0.4em 1.2em; }
 </style>
 </head>
 <body>
+<main>
 <h1>${escapeHtml(title)}</h1>
 ${body}
 <p class="note">Matrix homeserver simulator (matrix-uia/testing)</p>
+</main>
 ${script ? `<script>\n${script}\n</script>` : ''}
 </body>
 </html>

@@ -76,5 +76,5 @@ export const simulatorRoutes: Route[] = [
   route('POST', '/oauth/approve', ['/_simulator'], approve),
   route('GET', '/policy', ['/_simulator'], policy),
   route('GET', '/consent', ['/_matrix'], policy),
-  route('GET', '/favicon.ico', [''], () => ({ status: 204, headers: {}, body: undefined })),
+  route('GET', '/favicon.ico', [''], () => ({ status: 204, headers: {}, body: '' })),
 ];
