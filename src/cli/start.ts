@@ -12,6 +12,7 @@ import { confirm, password } from '@inquirer/prompts';
 import { changePassword, createMatrixClient, register } from '../fetch';
 import type { StageHandlers } from '../run-uia';
 import { pickPolicyTranslation } from '../terms';
+import { DEMO_NEW_ACCOUNT } from '../testing/demo';
 import { startEmbeddedHomeserver } from './embedded';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { createTerminal, type Terminal } from './terminal';
@@ -66,8 +67,8 @@ async function tour(term: Terminal): Promise<void> {
   try {
     term.info(`Embedded demo homeserver (a simulator) listening at ${s.bold(hs.url)}`);
     const anonymous = createMatrixClient({ baseUrl: hs.url });
-    const username = 'newcomer';
-    const newPassword = 'tour-password-1';
+    const username = DEMO_NEW_ACCOUNT.localpart;
+    const newPassword = DEMO_NEW_ACCOUNT.password;
 
     term.line();
     term.line(s.bold(`1. Register @${username} (registration token → terms → dummy)`));
@@ -83,7 +84,7 @@ async function tour(term: Terminal): Promise<void> {
     const user = anonymous.withAccessToken(reg.access_token);
     await changePassword(
       user,
-      { newPassword: 'tour-password-2', logoutDevices: false },
+      { newPassword: DEMO_NEW_ACCOUNT.nextPassword, logoutDevices: false },
       { userId: reg.user_id, handlers: tourHandlers(term, { registrationToken: hs.registrationToken, password: newPassword, wrongPassword: 'not-it' }), onSnapshot: transitionLogger(term, '    ') },
     );
     term.success('Password changed.');

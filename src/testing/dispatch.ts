@@ -10,6 +10,7 @@ import { accountRoutes } from './routes-account';
 import { adminRoutes } from './routes-admin';
 import { deviceRoutes } from './routes-devices';
 import { fallbackRoutes } from './routes-fallback';
+import { faviconRoutes } from './routes-favicon';
 import { keyRoutes } from './routes-keys';
 import { registerRoutes } from './routes-register';
 import { sessionRoutes } from './routes-session';
@@ -28,6 +29,7 @@ export const ROUTES: readonly Route[] = [
   ...fallbackRoutes,
   ...simulatorRoutes,
   ...adminRoutes,
+  ...faviconRoutes,
 ];
 
 /** Headers on every response (Synapse sends the same set). */

@@ -6,7 +6,6 @@
  *   approved by opening it, as on a real account page); the button's `POST` approves.
  * - `GET /_simulator/policy` and `GET /_matrix/consent`: placeholder policy documents for the
  *   terms links.
- * - `GET /favicon.ico`: 204, so a browser opening the simulator logs no 404.
  */
 import { html, json, type SimResponse } from './http-types';
 import { escapeHtml, page } from './html-page';
@@ -76,5 +75,4 @@ export const simulatorRoutes: Route[] = [
   route('POST', '/oauth/approve', ['/_simulator'], approve),
   route('GET', '/policy', ['/_simulator'], policy),
   route('GET', '/consent', ['/_matrix'], policy),
-  route('GET', '/favicon.ico', [''], () => ({ status: 204, headers: {}, body: '' })),
 ];

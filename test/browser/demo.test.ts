@@ -17,6 +17,7 @@ import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { startDemo, type DemoServer } from '../../demo/serve';
+import { DEMO_ACCOUNT } from '../../src/testing';
 
 jest.setTimeout(90_000);
 
@@ -79,7 +80,7 @@ async function openDemo(options: { viewport?: { width: number; height: number };
   await page.goto(demo.url);
   await page.getByRole('heading', { name: 'matrix-uia demo' }).waitFor();
   // The Demo data box has read the server's state.
-  await page.getByTestId('demo-devices').filter({ hasText: 'DEMOWEB' }).waitFor();
+  await page.getByTestId('demo-devices').filter({ hasText: DEMO_ACCOUNT.deviceId }).waitFor();
   return { context, page, trouble };
 }
 
@@ -132,7 +133,7 @@ async function back(page: Page): Promise<void> {
 /** Puts the demo accounts back as seeded, from the Demo data box. */
 async function resetDemo(page: Page): Promise<void> {
   await page.getByTestId('demo-data').getByRole('button', { name: 'Reset the demo data' }).click();
-  await page.getByTestId('demo-password').filter({ hasText: /^demo-password$/ }).waitFor();
+  await page.getByTestId('demo-password').filter({ hasText: new RegExp(`^${DEMO_ACCOUNT.password}$`) }).waitFor();
 }
 
 /** Runs "Change password" from the form to its end, answering the password stage with `current`. */
@@ -172,7 +173,7 @@ test('change password: a wrong password keeps focus in the field and says why; a
   await shot(page, 'change-password-1-wrong-password');
 
   // Typing again goes straight into the field; Tab from there reaches Continue, not Cancel.
-  await page.keyboard.type('demo-password');
+  await page.keyboard.type(DEMO_ACCOUNT.password);
   await page.keyboard.press('Tab');
   expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Continue');
   await page.keyboard.press('Enter');
@@ -188,18 +189,18 @@ test('change password: a wrong password keeps focus in the field and says why; a
 
   // "Delete a device" with the password the box shows now.
   await pickOperation(page, 'Delete a device');
-  await page.getByLabel('Device to delete').selectOption('LAPTOP');
+  await page.getByLabel('Device to delete').selectOption('ALICEPHONE');
   await work(page).getByRole('button', { name: 'Delete device' }).click();
   await page.getByLabel('Your current password').fill((await page.getByTestId('demo-password').textContent())!);
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expectSuccess(page, /Device LAPTOP was deleted/);
-  await page.getByTestId('demo-devices').filter({ hasNotText: 'LAPTOP' }).waitFor();
+  await expectSuccess(page, /Device ALICEPHONE was deleted/);
+  await page.getByTestId('demo-devices').filter({ hasNotText: 'ALICEPHONE' }).waitFor();
   await back(page);
   // The deleted device is no longer offered.
-  expect(await page.locator('#f-delete-device-deviceId option').allTextContents()).toEqual(['Old phone (OLDPHONE)', 'Tablet (TABLET)']);
+  expect(await page.locator('#f-delete-device-deviceId option').allTextContents()).toEqual(['Tablet (ALICETABLET)', 'Old phone (ALICEOLDPHONE)']);
 
   await resetDemo(page);
-  await page.getByTestId('demo-devices').filter({ hasText: 'LAPTOP' }).waitFor();
+  await page.getByTestId('demo-devices').filter({ hasText: 'ALICEPHONE' }).waitFor();
   await finish(opened);
 });
 
@@ -208,10 +209,10 @@ test('delete a device with the password; the chart diagram marks the current sta
   const { page } = opened;
   await pickOperation(page, 'Delete a device');
   await page.locator('#f-delete-device-deviceId option').first().waitFor({ state: 'attached' });
-  await page.getByLabel('Device to delete').selectOption('TABLET');
+  await page.getByLabel('Device to delete').selectOption('ALICETABLET');
   await expectAccessible(page, 'delete-device form');
   await work(page).getByRole('button', { name: 'Delete device' }).click();
-  await page.getByLabel('Your current password').fill('demo-password');
+  await page.getByLabel('Your current password').fill(DEMO_ACCOUNT.password);
   // While the stage waits: the parent chart is in awaitingStage and the stage chart in waiting.
   const now = page.locator('[data-diagram="parent"] .node.now');
   await now.filter({ hasText: 'awaitingStage' }).waitFor();
@@ -230,7 +231,7 @@ test('delete a device with the password; the chart diagram marks the current sta
   await expectAccessible(page, 'delete-device password stage');
   await shot(page, 'delete-device-1-password');
   await page.getByRole('button', { name: 'Continue' }).click();
-  await expectSuccess(page, /Device TABLET was deleted/);
+  await expectSuccess(page, /Device ALICETABLET was deleted/);
   await shot(page, 'delete-device-2-done');
   await back(page);
   await resetDemo(page);
@@ -276,7 +277,7 @@ test('at 390 px: one column without sideways scrolling, the token hint shows the
   const hint = page.getByTestId('token-hint');
   await hint.waitFor();
   // The hint names the token itself (no "box on the left" that is not on the left on a phone).
-  expect(await hint.textContent()).toBe('DEMO-TOKEN-2024');
+  expect(await hint.textContent()).toBe(DEMO_ACCOUNT.registrationToken);
   expect(await page.locator('body').textContent()).not.toContain('on the left');
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await expectAccessible(page, 'token stage at 390 px');
@@ -369,7 +370,7 @@ test('register with a taken username: a human message, and the form keeps the us
   const opened = await openDemo();
   const { page } = opened;
   await pickOperation(page, 'Register');
-  await page.getByLabel('Username').fill('demo');
+  await page.getByLabel('Username').fill(DEMO_ACCOUNT.localpart);
   await page.getByLabel('Password').fill('some-secret-1');
   await page.getByLabel('Email address').fill('taken@example.org');
   await work(page).getByRole('button', { name: 'Create account' }).click();
@@ -382,14 +383,14 @@ test('register with a taken username: a human message, and the form keeps the us
   await expectAccessible(page, 'username taken');
   await shot(page, 'register-taken-username');
   await back(page);
-  expect(await page.getByLabel('Username').inputValue()).toBe('demo');
+  expect(await page.getByLabel('Username').inputValue()).toBe(DEMO_ACCOUNT.localpart);
   expect(await page.getByLabel('Email address').inputValue()).toBe('taken@example.org');
   // The password is not kept: it went to the request and nowhere else.
   expect(await page.getByLabel('Password').inputValue()).toBe('');
   // Another operation and back: still there.
   await pickOperation(page, 'Change password');
   await pickOperation(page, 'Register');
-  expect(await page.getByLabel('Username').inputValue()).toBe('demo');
+  expect(await page.getByLabel('Username').inputValue()).toBe(DEMO_ACCOUNT.localpart);
   expect(await page.getByLabel('Email address').inputValue()).toBe('taken@example.org');
   await finish(opened);
 });
@@ -470,7 +471,7 @@ test('reset cross-signing with Inspect on: the popup asks before approving; no R
   await expectSuccess(page, /cross-signing keys were uploaded/);
   const log = page.getByTestId('inspect-lines');
   await log.getByText('OAUTH.DONE').first().waitFor();
-  expect(await log.textContent()).not.toContain('demo-password');
+  expect(await log.textContent()).not.toContain(DEMO_ACCOUNT.password);
   await expectAccessible(page, 'inspect on, done');
   await shot(page, 'cross-signing-4-popup-done');
   // finish() checks the console: React's "Cannot update a component (InspectPanel) while
@@ -480,5 +481,5 @@ test('reset cross-signing with Inspect on: the popup asks before approving; no R
 
 test('the demo server and the simulator answer the favicon', async () => {
   expect((await fetch(`${demo.url}favicon.ico`)).status).toBe(204);
-  expect((await fetch(`${demo.homeserverUrl}/favicon.ico`)).status).toBe(204);
+  expect((await fetch(`${demo.homeserverUrl}/favicon.ico`)).status).toBe(200);
 });

@@ -11,6 +11,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Page } from 'playwright-core';
 import { startDemo } from '../../demo/serve';
+import { DEMO_ACCOUNT } from '../../src/testing';
 
 const SHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
 
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
   });
   const written: string[] = [];
-  let current = 'demo-password';
+  let current: string = DEMO_ACCOUNT.password;
   try {
     for (const viewport of [
       { width: 1280, height: 900 },
@@ -44,7 +45,7 @@ async function main(): Promise<void> {
       await shot(page, '1-home-full', true);
 
       // Change password: wrong password, then the right one.
-      await page.getByLabel('New password').fill(current === 'demo-password' ? 'brand-new-password' : 'demo-password');
+      await page.getByLabel('New password').fill(current === DEMO_ACCOUNT.password ? 'brand-new-password' : DEMO_ACCOUNT.password);
       await work.getByRole('button', { name: 'Change password' }).click();
       const password = page.getByLabel('Your current password');
       await password.fill('wrong-password');
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
       await page.getByTestId('stage-error').filter({ hasText: /./ }).waitFor();
       await shot(page, '2-wrong-password');
       await password.fill(current);
-      current = current === 'demo-password' ? 'brand-new-password' : 'demo-password';
+      current = current === DEMO_ACCOUNT.password ? 'brand-new-password' : DEMO_ACCOUNT.password;
       await page.getByRole('button', { name: 'Continue' }).click();
       await page.locator('[data-status="done"], [data-status="failed"]').waitFor();
       await shot(page, '3-password-changed');
