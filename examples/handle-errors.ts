@@ -30,5 +30,9 @@ export function messageFor(error: unknown): string {
       return 'The app is misconfigured.';
     case 'TIMEOUT':
       return 'We stopped waiting. Try again when you have completed the step.';
+    case 'ACCOUNT_MANAGEMENT_REQUIRED':
+      return 'This server manages accounts on its own page: continue there.';
+    case 'OAUTH_REGISTRATION_REQUIRED':
+      return 'Sign up on this server through its sign-in page.';
   }
 }

@@ -18,7 +18,9 @@ export type UiaErrorCode =
   | 'PROTOCOL'
   | 'SESSION_MISMATCH'
   | 'INVALID_OPTIONS'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'ACCOUNT_MANAGEMENT_REQUIRED'
+  | 'OAUTH_REGISTRATION_REQUIRED';
 
 /** Base class of every error matrix-uia produces. */
 export class UiaError extends Error {
@@ -165,6 +167,44 @@ export class TimeoutError extends UiaError {
   /** Builds the error; `message` defaults to a generic give-up text. */
   constructor(message = 'Gave up waiting for the stage to be completed elsewhere') {
     super('TIMEOUT', message);
+  }
+}
+
+/**
+ * The server delegates authentication to an OAuth 2.0 server (the Client-Server API's "OAuth 2.0
+ * API", e.g. Synapse with matrix-authentication-service): this operation is done on the account
+ * management page, not through the API. Send the user to `url`; nothing was asked or sent.
+ */
+export class AccountManagementRequiredError extends UiaError {
+  /** Always `'AccountManagementRequiredError'`, stable across bundles and minification. */
+  override name = 'AccountManagementRequiredError';
+  /** Builds the error for the page at `url`; `cause` keeps the server's refusal, if there was one. */
+  constructor(
+    /** The account management URL to open, with `action` (and `device_id`) when an action applies. */
+    public readonly url: string,
+    /** The `action` parameter in `url` (e.g. `org.matrix.device_delete`), or `null` when it has none. */
+    public readonly action: string | null,
+    options?: { cause?: unknown },
+  ) {
+    super('ACCOUNT_MANAGEMENT_REQUIRED', `This server manages accounts on its own page: continue at ${url}`, options);
+  }
+}
+
+/**
+ * Registration on a server that delegates authentication goes through its OAuth 2.0 server
+ * (`issuer`), not `POST /register`: register there (OAuth 2.0 authorization with
+ * `prompt=create`). Nothing was sent to `/register`.
+ */
+export class OAuthRegistrationRequiredError extends UiaError {
+  /** Always `'OAuthRegistrationRequiredError'`, stable across bundles and minification. */
+  override name = 'OAuthRegistrationRequiredError';
+  /** Builds the error naming the OAuth 2.0 issuer; `cause` keeps the server's refusal, if any. */
+  constructor(
+    /** The OAuth 2.0 server's issuer identifier (from the homeserver's auth metadata). */
+    public readonly issuer: string,
+    options?: { cause?: unknown },
+  ) {
+    super('OAUTH_REGISTRATION_REQUIRED', `Registration on this server goes through its OAuth 2.0 server ${issuer}`, options);
   }
 }
 

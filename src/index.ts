@@ -86,6 +86,8 @@ export {
   SessionMismatchError,
   InvalidOptionsError,
   TimeoutError,
+  AccountManagementRequiredError,
+  OAuthRegistrationRequiredError,
   isUiaError,
 } from './errors';
 export type { UiaErrorCode } from './errors';
@@ -100,6 +102,24 @@ export { stageKindFor } from './stage-kind';
 export type { StageKind } from './stage-kind';
 export { parseTermsPolicies, pickPolicyTranslation } from './terms';
 export type { TermsPolicy, PolicyTranslation } from './terms';
+export {
+  accountManagementUrl,
+  advertisedActionName,
+  parseAuthMetadata,
+  authMetadataPaths,
+  supportsStableAuthMetadata,
+  meansNoAuthMetadata,
+  isUnrecognizedEndpoint,
+  ACCOUNT_MANAGEMENT_ACTIONS,
+  UNSTABLE_ACTION_ALIASES,
+  AUTH_METADATA_PATH,
+  UNSTABLE_AUTH_METADATA_PATH,
+} from './account-management';
+export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from './account-management';
+export { delegatedError, isDelegatedRefusal } from './delegated-outcome';
+export type { DelegatedHandling } from './delegated-outcome';
+export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from './oauth-request';
+export type { OAuthAwareRequestOptions } from './oauth-request';
 export { generateClientSecret, isValidClientSecret } from './client-secret';
 export { getFallbackUrl } from './fallback-url';
 export { requestFingerprint, checkSessionBinding, assertSnapshotBinding, canonicalJson } from './session-binding';

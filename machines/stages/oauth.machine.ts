@@ -1,15 +1,16 @@
 /**
  * m.oauth (and its unstable name org.matrix.cross_signing_reset): the user approves the action
- * on the account management page at `params.url`; the parent polls with `{session}` until the
- * server reports the stage complete.
+ * on the account management page at `params.url`; the parent polls with `{type, session}` until
+ * the server answers the request (it reports no `completed`: the request itself succeeds).
  *
  *   init ─┬─(no url in params)──▶ invalid (fails the negotiation)
  *         └──▶ waiting ──OAUTH.DONE──▶ submitted ──PARENT.REJECTED──▶ waiting
  */
 import { sendParent, setup } from 'xstate';
 import { ProtocolError, type UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secret';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
-import { errorActions, sessionOnlyActions, submittedState } from './stage.shared';
+import { errorActions, submittedState } from './stage.shared';
 
 /** Context of {@link oauthStageMachine}. */
 export interface OAuthStageContext {
@@ -43,7 +44,10 @@ export const oauthStageMachine = setup({
     noUrl: ({ context }) => context.url === null,
   },
   actions: {
-    ...sessionOnlyActions<OAuthStageContext>(),
+    // `{type, session}` (the chart adds the session, "dummy" included): Synapse ignores the dict,
+    // but a spec-compliant server checks its type (element-web #33344 sends it for that reason).
+    startPolling: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.POLL', auth: { type: context.type } })),
+    submit: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed({ type: context.type }) })),
     fail: sendParent(({ context }): StageToParentEvent => ({
       type: 'STAGE.FAIL',
       error: new ProtocolError(`${context.type} params have no http(s) "url"`),

@@ -19,10 +19,14 @@ export interface AddThreepidParams {
 
 /** The call `addThreepid` authorises. */
 export function addThreepidCall(params: AddThreepidParams): EndpointCall<Record<string, never>> {
-  return { method: 'POST', path: `${V3}/account/3pid/add`, body: { sid: params.sid, client_secret: params.clientSecret }, tokenEndpoint: '3pid' };
+  return { method: 'POST', path: `${V3}/account/3pid/add`, body: { sid: params.sid, client_secret: params.clientSecret }, tokenEndpoint: '3pid', delegated: { kind: 'accountManagement', action: 'org.matrix.profile' } };
 }
 
-/** Adds a validated email address or phone number to the account. Resolves with `{}`. */
+/**
+ * Adds a validated email address or phone number to the account. Resolves with `{}`. On a server
+ * that delegates auth, rejects with `AccountManagementRequiredError` (the profile page, where
+ * addresses are managed) before any request to the endpoint.
+ */
 export function addThreepid(client: MatrixClient, params: AddThreepidParams, uia: UiaHelperOptions<Record<string, never>> = {}): Promise<Record<string, never>> {
   return runEndpoint(client, addThreepidCall(params), uia);
 }

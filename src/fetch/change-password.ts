@@ -21,10 +21,14 @@ export interface ChangePasswordParams {
 export function changePasswordCall(params: ChangePasswordParams): EndpointCall<Record<string, never>> {
   const body: Record<string, unknown> = { new_password: params.newPassword };
   if (params.logoutDevices !== undefined) body.logout_devices = params.logoutDevices;
-  return { method: 'POST', path: `${V3}/account/password`, body, tokenEndpoint: 'password' };
+  return { method: 'POST', path: `${V3}/account/password`, body, tokenEndpoint: 'password', delegated: { kind: 'accountManagement', action: null } };
 }
 
-/** Changes (or, without an access token, resets) the account password. Resolves with `{}`. */
+/**
+ * Changes (or, without an access token, resets) the account password. Resolves with `{}`. On a
+ * server that delegates auth, rejects with `AccountManagementRequiredError` (the account page; no
+ * action exists for it) before the new password is sent anywhere.
+ */
 export function changePassword(client: MatrixClient, params: ChangePasswordParams, uia: UiaHelperOptions<Record<string, never>> = {}): Promise<Record<string, never>> {
   return runEndpoint(client, changePasswordCall(params), uia);
 }

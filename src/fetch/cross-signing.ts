@@ -36,10 +36,17 @@ export interface CrossSigningKeys {
 
 /** The call `uploadCrossSigningKeys` authorises. */
 export function uploadCrossSigningKeysCall(keys: CrossSigningKeys): EndpointCall<Record<string, never>> {
-  return { method: 'POST', path: `${V3}/keys/device_signing/upload`, body: { ...keys }, tokenEndpoint: 'password' };
+  return { method: 'POST', path: `${V3}/keys/device_signing/upload`, body: { ...keys }, tokenEndpoint: 'password', oauth: true };
 }
 
-/** Uploads (or replaces) the account's cross-signing keys. Resolves with `{}`. */
+/**
+ * Uploads (or replaces) the account's cross-signing keys. Resolves with `{}`.
+ *
+ * On a server that delegates auth the reset is approved on the account page (`m.oauth`): give
+ * `uia.handlers.external` to open `url` for the user and resolve when they say they approved;
+ * the chart also checks by itself (at least 500 ms apart; `OAUTH_POLLING` unless `uia.polling`
+ * is given) and rejects with `TimeoutError` when it gives up.
+ */
 export function uploadCrossSigningKeys(client: MatrixClient, keys: CrossSigningKeys, uia: UiaHelperOptions<Record<string, never>> = {}): Promise<Record<string, never>> {
   return runEndpoint(client, uploadCrossSigningKeysCall(keys), uia);
 }

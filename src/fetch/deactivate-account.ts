@@ -24,10 +24,14 @@ export function deactivateAccountCall(params: DeactivateAccountParams = {}): End
   const body: Record<string, unknown> = {};
   if (params.erase !== undefined) body.erase = params.erase;
   if (params.idServer) body.id_server = params.idServer;
-  return { method: 'POST', path: `${V3}/account/deactivate`, body, tokenEndpoint: 'password' };
+  return { method: 'POST', path: `${V3}/account/deactivate`, body, tokenEndpoint: 'password', delegated: { kind: 'accountManagement', action: 'org.matrix.account_deactivate' } };
 }
 
-/** Deactivates the account the client's access token belongs to. */
+/**
+ * Deactivates the account the client's access token belongs to. On a server that delegates auth,
+ * rejects with `AccountManagementRequiredError` (`action=org.matrix.account_deactivate` when the
+ * server supports it, else the account page) before any request to the endpoint.
+ */
 export function deactivateAccount(client: MatrixClient, params: DeactivateAccountParams = {}, uia: UiaHelperOptions<DeactivateAccountResponse> = {}): Promise<DeactivateAccountResponse> {
   return runEndpoint(client, deactivateAccountCall(params), uia);
 }

@@ -5,11 +5,15 @@
  * Apps that drive the chart themselves (a UI with `createUiaActor`, or a negotiation resumed from
  * a persisted snapshot) use {@link endpointFunctions} with the same call the helper would make.
  */
+import type { AuthMetadata } from '../account-management';
 import { EndpointError, NetworkError, type UiaError } from '../errors';
 import type { UiaFunctions } from '../options';
+import { OAUTH_POLLING, oauthAwareRequest } from '../oauth-request';
 import { runUia, type RunUiaOptions, type StageHandlers } from '../run-uia';
 import type { UserIdentifier } from '../types';
 import type { HttpMethod, MatrixClient, MatrixRequestOptions } from './client';
+import { delegatedError, toDelegatedError, type DelegatedHandling } from './delegated';
+import { discoverAuthMetadata } from './discovery';
 import { isMatrixHttpError } from './matrix-http-error';
 import { registrationTokenChecker } from './registration-token';
 import { whoami } from './session';
@@ -32,6 +36,17 @@ export interface EndpointCall<T> {
   tokenEndpoint: ThreepidTokenEndpoint;
   /** Check registration tokens before submitting them (registration only). */
   checkRegistrationToken?: boolean;
+  /**
+   * What a server that delegates auth (OAuth 2.0 API) does with this operation instead; absent
+   * when it runs through UIA there too (the cross-signing reset).
+   */
+  delegated?: DelegatedHandling;
+  /**
+   * The operation may meet an `m.oauth` challenge (the cross-signing reset): its request function
+   * is wrapped with `oauthAwareRequest` (stable flow first, `msg` shown, checks ≥ 500 ms apart)
+   * and polling defaults to `OAUTH_POLLING`.
+   */
+  oauth?: boolean;
   /** Phantom field carrying the result type; never set. */
   readonly __result?: T;
 }
@@ -45,15 +60,23 @@ export interface EndpointCall<T> {
  * given and the client has an access token, a password stage asks `whoami` once (only if that
  * stage comes) and uses that user id as the identifier. Any function given here wins.
  */
-export type UiaHelperOptions<T> = Omit<RunUiaOptions<T>, 'request'>;
+export type UiaHelperOptions<T> = Omit<RunUiaOptions<T>, 'request'> & {
+  /**
+   * The homeserver's auth metadata when the app already has it (`null`: a legacy server), so
+   * the helper skips discovery. Default: `discoverAuthMetadata(client)` (cached per homeserver)
+   * before an operation a delegated server does elsewhere.
+   */
+  authMetadata?: AuthMetadata | null;
+};
 
 /** The chart's functions for one endpoint call: the request and the operation's token endpoints. */
 export function endpointFunctions<T>(client: MatrixClient, call: EndpointCall<T>): UiaFunctions<T> {
+  const request = uiaRequest<T>(client, call.method, call.path, call.body, {
+    ...(call.query ? { query: call.query } : {}),
+    ...(call.auth !== undefined ? { auth: call.auth } : {}),
+  });
   const fns: UiaFunctions<T> = {
-    request: uiaRequest<T>(client, call.method, call.path, call.body, {
-      ...(call.query ? { query: call.query } : {}),
-      ...(call.auth !== undefined ? { auth: call.auth } : {}),
-    }),
+    request: call.oauth ? oauthAwareRequest(request) : request,
     requestEmailToken: emailTokenRequester(client, call.tokenEndpoint),
     requestMsisdnToken: msisdnTokenRequester(client, call.tokenEndpoint),
     submitMsisdnToken: msisdnTokenSubmitter(client),
@@ -64,17 +87,33 @@ export function endpointFunctions<T>(client: MatrixClient, call: EndpointCall<T>
 
 /** The full `runUia` options for a call: the helper's defaults under the caller's options. */
 export function endpointOptions<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): RunUiaOptions<T> {
-  const options: RunUiaOptions<T> = { ...endpointFunctions(client, call), homeserverUrl: client.baseUrl };
-  for (const [k, v] of Object.entries(uia)) if (v !== undefined) (options as unknown as Record<string, unknown>)[k] = v;
+  const options: RunUiaOptions<T> = { ...endpointFunctions(client, call), homeserverUrl: client.baseUrl, ...(call.oauth ? { polling: { ...OAUTH_POLLING } } : {}) };
+  for (const [k, v] of Object.entries(uia)) if (v !== undefined && k !== 'authMetadata') (options as unknown as Record<string, unknown>)[k] = v;
   if (!uia.userId && client.accessToken && uia.handlers?.password) {
     options.handlers = { ...uia.handlers, password: withWhoamiIdentifier(client, uia.handlers.password) };
   }
   return options;
 }
 
-/** Runs the whole negotiation for a call; resolves with the endpoint's result. */
-export function runEndpoint<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): Promise<T> {
-  return runUia<T>(endpointOptions(client, call, uia));
+/**
+ * Runs the whole negotiation for a call; resolves with the endpoint's result.
+ *
+ * A call a delegated server does elsewhere (`call.delegated`) asks discovery first (cached), and
+ * on such a server rejects with `AccountManagementRequiredError` or
+ * `OAuthRegistrationRequiredError` before the operation's request is sent; a 404/405
+ * `M_UNRECOGNIZED` from its endpoint on a server with auth metadata is mapped the same way.
+ */
+export async function runEndpoint<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): Promise<T> {
+  const handling = call.delegated;
+  if (!handling) return runUia<T>(endpointOptions(client, call, uia));
+  const signal = uia.signal ? { signal: uia.signal } : {};
+  const metadata = uia.authMetadata !== undefined ? uia.authMetadata : await discoverAuthMetadata(client, signal);
+  if (metadata) throw delegatedError(metadata, handling);
+  try {
+    return await runUia<T>(endpointOptions(client, call, uia));
+  } catch (e) {
+    throw await toDelegatedError(client, handling, e, signal);
+  }
 }
 
 type PasswordHandler = NonNullable<StageHandlers['password']>;

@@ -10,6 +10,24 @@ export type { UiaRequestExtras } from './uia-request';
 export { endpointFunctions, endpointOptions, runEndpoint } from './endpoint';
 export type { EndpointCall, UiaHelperOptions } from './endpoint';
 
+export { discoverAuthMetadata, forgetAuthMetadata, rememberAuthMetadata } from './discovery';
+export type { DiscoverAuthMetadataOptions } from './discovery';
+export { delegatedError, toDelegatedError, isDelegatedRefusal } from './delegated';
+export type { DelegatedHandling } from './delegated';
+export {
+  accountManagementUrl,
+  advertisedActionName,
+  parseAuthMetadata,
+  ACCOUNT_MANAGEMENT_ACTIONS,
+  UNSTABLE_ACTION_ALIASES,
+  AUTH_METADATA_PATH,
+  UNSTABLE_AUTH_METADATA_PATH,
+} from '../account-management';
+export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from '../oauth-request';
+export type { OAuthAwareRequestOptions } from '../oauth-request';
+
 export { changePassword, changePasswordCall } from './change-password';
 export type { ChangePasswordParams } from './change-password';
 export { deleteDevice, deleteDevices, deleteDeviceCall, deleteDevicesCall } from './devices';

@@ -49,10 +49,14 @@ export function registerCall(params: RegisterParams = {}): EndpointCall<Register
   if (params.initialDeviceDisplayName !== undefined) body.initial_device_display_name = params.initialDeviceDisplayName;
   if (params.inhibitLogin !== undefined) body.inhibit_login = params.inhibitLogin;
   if (params.refreshToken !== undefined) body.refresh_token = params.refreshToken;
-  return { method: 'POST', path: `${V3}/register`, query: { kind: 'user' }, body, auth: false, tokenEndpoint: 'register', checkRegistrationToken: true };
+  return { method: 'POST', path: `${V3}/register`, query: { kind: 'user' }, body, auth: false, tokenEndpoint: 'register', checkRegistrationToken: true, delegated: { kind: 'oauthRegistration' } };
 }
 
-/** Registers a user account. Resolves with the server's answer (it holds the access token). */
+/**
+ * Registers a user account. Resolves with the server's answer (it holds the access token). On a
+ * server that delegates auth, rejects with `OAuthRegistrationRequiredError` naming the OAuth 2.0
+ * issuer, before anything (a password in the body) is sent to `/register`.
+ */
 export function register(client: MatrixClient, params: RegisterParams = {}, uia: UiaHelperOptions<RegisterResponse> = {}): Promise<RegisterResponse> {
   return runEndpoint(client, registerCall(params), uia);
 }

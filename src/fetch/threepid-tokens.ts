@@ -8,6 +8,7 @@
  */
 import type { RequestEmailTokenFn, RequestMsisdnTokenFn, RequestTokenResponse, SubmitMsisdnTokenFn } from '../types';
 import { createMatrixClient, type MatrixClient } from './client';
+import { toDelegatedError, type DelegatedHandling } from './delegated';
 import { MatrixHttpError } from './matrix-http-error';
 import { V3 } from './paths';
 
@@ -66,14 +67,14 @@ export function requestEmailToken(client: MatrixClient, endpoint: ThreepidTokenE
   if (params.nextLink) body.next_link = params.nextLink;
   // Registration and password reset are unauthenticated (a reset has no token to send); adding a
   // 3PID is done by a logged-in user, so its token goes along.
-  return client.request<RequestTokenResponse>('POST', emailRequestTokenPath(endpoint), body, { ...signalOf(options), auth: endpoint === '3pid' });
+  return delegatedRefusal(client, endpoint, client.request<RequestTokenResponse>('POST', emailRequestTokenPath(endpoint), body, { ...signalOf(options), auth: endpoint === '3pid' }), options);
 }
 
 /** Sends the validation SMS. Resolves with the `sid` (and maybe a `submit_url` for the code). */
 export function requestMsisdnToken(client: MatrixClient, endpoint: ThreepidTokenEndpoint, params: MsisdnTokenParams, options: { signal?: AbortSignal } = {}): Promise<RequestTokenResponse> {
   const body: Record<string, unknown> = { client_secret: params.clientSecret, country: params.country, phone_number: params.phoneNumber, send_attempt: params.sendAttempt };
   if (params.nextLink) body.next_link = params.nextLink;
-  return client.request<RequestTokenResponse>('POST', msisdnRequestTokenPath(endpoint), body, { ...signalOf(options), auth: endpoint === '3pid' });
+  return delegatedRefusal(client, endpoint, client.request<RequestTokenResponse>('POST', msisdnRequestTokenPath(endpoint), body, { ...signalOf(options), auth: endpoint === '3pid' }), options);
 }
 
 /** Parameters of {@link submitMsisdnToken}. */
@@ -133,6 +134,26 @@ export function msisdnTokenRequester(client: MatrixClient, endpoint: ThreepidTok
 export function msisdnTokenSubmitter(client: MatrixClient): SubmitMsisdnTokenFn {
   return (req) =>
     submitMsisdnToken(client, { sid: req.sid, clientSecret: req.clientSecret, token: req.token, ...(req.submitUrl ? { submitUrl: req.submitUrl } : {}) }, { signal: req.signal });
+}
+
+/** What a delegated server does instead of each operation's `requestToken` endpoint. */
+const DELEGATED: Record<ThreepidTokenEndpoint, DelegatedHandling> = {
+  register: { kind: 'oauthRegistration' },
+  password: { kind: 'accountManagement', action: null },
+  '3pid': { kind: 'accountManagement', action: 'org.matrix.profile' },
+};
+
+/**
+ * A delegated server does not serve the `requestToken` endpoints (404 `M_UNRECOGNIZED`): the
+ * refusal becomes `AccountManagementRequiredError` / `OAuthRegistrationRequiredError` when the
+ * server has auth metadata; any other answer is left as it is.
+ */
+async function delegatedRefusal<T>(client: MatrixClient, endpoint: ThreepidTokenEndpoint, request: Promise<T>, options: { signal?: AbortSignal }): Promise<T> {
+  try {
+    return await request;
+  } catch (e) {
+    throw await toDelegatedError(client, DELEGATED[endpoint], e, signalOf(options));
+  }
 }
 
 function signalOf(options: { signal?: AbortSignal }): { signal?: AbortSignal } {

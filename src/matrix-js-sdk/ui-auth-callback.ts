@@ -3,6 +3,7 @@
  * `crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys })`: it runs the chart with the
  * app's password prompt (and any other stage handlers) and resolves with the call's result.
  */
+import { oauthAwareRequest } from '../oauth-request';
 import { runUia, type PasswordAnswer, type RunUiaOptions, type StageHandlers, type StagePrompt } from '../run-uia';
 import { chartInputFromClient, requestFromMatrixCall } from './callbacks';
 import type { MatrixClientLike } from './client';
@@ -33,7 +34,9 @@ export function createUIAuthCallback<T = void>(opts: UIAuthCallbackOptions): UIA
     runUia<T>({
       ...(opts.client ? chartInputFromClient(opts.client) : {}),
       ...(opts.options as Omit<RunUiaOptions<T>, 'request' | 'handlers'> | undefined),
-      request: requestFromMatrixCall(makeRequest),
+      // A cross-signing reset on a server that delegates auth meets m.oauth (MAS): stable flow
+      // first, its msg shown, checks at least 500 ms apart; other challenges pass untouched.
+      request: oauthAwareRequest(requestFromMatrixCall(makeRequest)),
       handlers: { ...opts.handlers, password: opts.password },
     });
 }

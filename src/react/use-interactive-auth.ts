@@ -15,7 +15,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
 import type { UiaEvent } from '../../machines/uia.types';
 import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
-import type { UiaError } from '../errors';
+import type { AuthMetadata } from '../account-management';
+import { delegatedError, isDelegatedRefusal, type DelegatedHandling } from '../delegated-outcome';
+import type { AccountManagementRequiredError, OAuthRegistrationRequiredError, UiaError } from '../errors';
 import type { UiaFunctions, UiaOptions } from '../options';
 import { sanitizedInspector } from '../sanitize';
 import { isSanitizedInspector } from '../sanitized-inspector';
@@ -66,6 +68,19 @@ export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
   inspect?: CreateUiaActorExtras['inspect'];
   /** The window to use. Default `globalThis.window`. */
   window?: Window;
+  /**
+   * For an operation a server that delegates auth does elsewhere (device deletion,
+   * deactivation, password change, registration): the homeserver's auth metadata
+   * (`discoverAuthMetadata`; `null` for a legacy server) and what the operation becomes there.
+   * With metadata, `start()` sends nothing and `delegatedOutcome` says where to continue; a
+   * 404/405 `M_UNRECOGNIZED` answer is mapped the same way.
+   */
+  delegated?: {
+    /** The auth metadata; `null`/`undefined` when the server has none (or it is not known yet). */
+    metadata: AuthMetadata | null | undefined;
+    /** What the operation becomes on a delegated server. */
+    handling: DelegatedHandling;
+  };
 }
 
 /** Where the negotiation is, in one word. */
@@ -140,6 +155,11 @@ export interface InteractiveAuth<T> {
   result: T | undefined;
   /** Why it failed or was cancelled. */
   error: UiaError | undefined;
+  /**
+   * On a server that delegates auth (option `delegated`): where the user continues instead
+   * (`url`, `action`; `issuer` for registration). `null` otherwise.
+   */
+  delegatedOutcome: AccountManagementRequiredError | OAuthRegistrationRequiredError | null;
   /** The parent chart's snapshot and actor, for advanced use. */
   snapshot: UiaSnapshot;
   /** The running chart's actor. */
@@ -188,6 +208,13 @@ export interface InteractiveAuth<T> {
   cancel(): void;
 }
 
+/** The delegated outcome: at once when the metadata is known, else from the endpoint's refusal. */
+function delegatedOutcomeOf(delegated: UseInteractiveAuthOptions<unknown>['delegated'], error: UiaError | undefined) {
+  const metadata = delegated?.metadata;
+  if (!delegated || !metadata) return null;
+  return delegatedError(metadata, delegated.handling, error && isDelegatedRefusal(error, delegated.handling) ? error : undefined);
+}
+
 const NO_WINDOW: AuthWindowState = { status: 'none', url: null };
 
 function statusOf(s: UiaSnapshot): InteractiveAuthStatus {
@@ -227,9 +254,10 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   const [setup] = useState(() => {
     const persist = typeof options.persist === 'string' ? { key: options.persist } : options.persist;
     const restored: Snapshot<unknown> | undefined = persist ? loadUiaSnapshot(persist) : undefined;
-    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, ...uia } = options;
+    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, delegated: _d, ...uia } = options;
     void _p;
     void _w;
+    void _d;
     void authWindow;
     void languages;
     return {
@@ -267,7 +295,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     queueMicrotask(() => {
       if (torndown) return;
       if (setup.restored) actorRef.send({ type: 'POLL' });
-      else if (setup.autoStart) actorRef.send({ type: 'START' });
+      else if (setup.autoStart && !latest.current.delegated?.metadata) actorRef.send({ type: 'START' });
     });
     return () => {
       torndown = true;
@@ -276,6 +304,14 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   }, [actorRef, setup]);
 
   const snapshot = useSelector(actorRef, (s) => s);
+  const finalError = selectFinalError(snapshot);
+  const handlingKey = options.delegated ? JSON.stringify(options.delegated.handling) : '';
+  // Kept while its inputs stay the same, so the UI can use it as an effect dependency.
+  const delegatedOutcome = useMemo(
+    () => delegatedOutcomeOf(options.delegated, finalError),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [options.delegated?.metadata, handlingKey, finalError],
+  );
   // Stage machines are children: their changes (a ticked policy) do not emit a parent snapshot.
   const stageRef = useSelector(actorRef, selectStageRef);
   const stageSnapshot = useSelector(stageRef, (s) => s) as StageSnapshotLike | undefined;
@@ -340,7 +376,10 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   const stageActive = stageSnapshot?.status === 'active';
   const actions = useMemo(
     () => ({
-      start: () => send({ type: 'START' }),
+      // A delegated server does this elsewhere: nothing is sent (delegatedOutcome says where).
+      start: () => {
+        if (!latest.current.delegated?.metadata) send({ type: 'START' });
+      },
       submitPassword: (password: string, identifier?: UserIdentifier) =>
         send(identifier ? { type: 'PASSWORD.SUBMIT', password, identifier } : { type: 'PASSWORD.SUBMIT', password }),
       togglePolicy: (policyId: string, accepted: boolean) => send({ type: 'TERMS.TOGGLE', policyId, accepted }),
@@ -384,6 +423,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     resumed: setup.restored !== undefined,
     result: selectResult<T>(snapshot),
     error: selectFinalError(snapshot),
+    delegatedOutcome,
     snapshot,
     actorRef: actorRef as unknown as InteractiveAuth<T>['actorRef'],
     ...actions,

@@ -6,6 +6,7 @@
  * off by default, so a client is tested against the spec first and against Synapse on purpose.
  * The resolved config is a plain mutable object: tests may flip a switch between requests.
  */
+import { resolveDelegatedAuth, type DelegatedAuthConfig, type ResolvedDelegatedAuth } from './delegated';
 
 /** The UIA-protected operations, each with its own flows. */
 export type EndpointId =
@@ -166,6 +167,8 @@ export interface HomeserverConfig {
   synapseQuirks?: SynapseQuirks;
   /** The clock, for expiry tests. Default `Date.now`. */
   now?: () => number;
+  /** Delegate auth to an OAuth 2.0 server, as Synapse with MAS does (see `delegatedConfig`). Default: off. */
+  delegatedAuth?: DelegatedAuthConfig;
 }
 
 /** The config after defaults: what the server reads on every request (mutable). */
@@ -200,6 +203,8 @@ export interface ResolvedConfig {
   synapseQuirks: Required<SynapseQuirks>;
   /** The clock used for session expiry. */
   now: () => number;
+  /** The delegated-auth mode, or `null` for a server serving UIA itself. */
+  delegatedAuth: ResolvedDelegatedAuth | null;
 }
 
 /** Flows used when the config names none: what Synapse offers out of the box. */
@@ -250,5 +255,6 @@ export function resolveConfig(config: HomeserverConfig = {}): ResolvedConfig {
       ...(config.synapseQuirks ?? {}),
     },
     now: config.now ?? Date.now,
+    delegatedAuth: config.delegatedAuth ? resolveDelegatedAuth(config.delegatedAuth) : null,
   };
 }

@@ -8,6 +8,8 @@ import { clone } from './json-values';
 import { matchRoute, type Route } from './router';
 import { accountRoutes } from './routes-account';
 import { adminRoutes } from './routes-admin';
+import { accountManagementRoutes } from './routes-account-management';
+import { delegatedRoutes } from './routes-delegated';
 import { deviceRoutes } from './routes-devices';
 import { fallbackRoutes } from './routes-fallback';
 import { faviconRoutes } from './routes-favicon';
@@ -31,6 +33,9 @@ export const ROUTES: readonly Route[] = [
   ...adminRoutes,
   ...faviconRoutes,
 ];
+
+/** The routes of a server that delegates auth: its own answers first, then the rest. */
+const DELEGATED_ROUTES: readonly Route[] = [...delegatedRoutes, ...accountManagementRoutes, ...ROUTES];
 
 /** Headers on every response (Synapse sends the same set). */
 export const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -86,7 +91,7 @@ export function baseUrlFor(state: ServerState, req: ParsedRequest, listeningUrl:
 /** Answers one parsed request (CORS headers added by the caller). */
 export async function dispatch(state: ServerState, req: ParsedRequest, listeningUrl: string | undefined): Promise<SimResponse> {
   if (req.method === 'OPTIONS') return json(200, {});
-  const match = matchRoute(ROUTES, req.method, req.path);
+  const match = matchRoute(state.config.delegatedAuth ? DELEGATED_ROUTES : ROUTES, req.method, req.path);
   if (!match) return matrixError(404, 'M_UNRECOGNIZED', 'Unrecognized request');
   if ('methodNotAllowed' in match) return matrixError(405, 'M_UNRECOGNIZED', 'Unrecognized request');
   const retryAfterMs = state.rateLimiter.take(req.method, match.route.template);

@@ -21,6 +21,9 @@ export type {
 export { synapse167Config, synapsePreset, SYNAPSE_167_QUIRKS, SYNAPSE_PRESET_ADMIN } from './presets';
 export type { Synapse167Variant } from './presets';
 export { demoConfig, demoUsers, DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, DEMO_NEW_ACCOUNT } from './demo';
+export { delegatedConfig } from './presets-delegated';
+export { resolveDelegatedAuth, ACCOUNT_MANAGEMENT_PATH, OAUTH_ISSUER_PATH, STABLE_ACTIONS } from './delegated';
+export type { DelegatedAuthConfig, ResolvedDelegatedAuth, ActionNaming } from './delegated';
 export { Accounts } from './accounts';
 export type { BoundThreepid, CrossSigningKeys, DeviceInput, DeviceRecord, Requester, UserRecord } from './accounts';
 export { Outbox } from './outbox';

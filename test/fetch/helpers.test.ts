@@ -74,7 +74,14 @@ describe('register', () => {
     expect(typeof res.access_token).toBe('string');
     const me = await createMatrixClient({ baseUrl: s.url, accessToken: res.access_token }).request<{ user_id: string }>('GET', `${V3}/account/whoami`);
     expect(me.user_id).toBe('@bob:localhost');
-    expect(paths(s)).toEqual(['POST /_matrix/client/v3/register 401', 'POST /_matrix/client/v3/register 200', 'GET /_matrix/client/v3/account/whoami 200']);
+    // Discovery first (once per homeserver): a legacy server has no auth metadata, so UIA follows.
+    expect(paths(s)).toEqual([
+      'GET /_matrix/client/versions 200',
+      'GET /_matrix/client/unstable/org.matrix.msc2965/auth_metadata 404',
+      'POST /_matrix/client/v3/register 401',
+      'POST /_matrix/client/v3/register 200',
+      'GET /_matrix/client/v3/account/whoami 200',
+    ]);
   });
 
   test('with inhibit_login: no access token', async () => {

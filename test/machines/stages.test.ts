@@ -404,14 +404,14 @@ describe('fallback', () => {
 });
 
 describe('oauth', () => {
-  test('exposes params.url, polls, OAUTH.DONE submits {}', () => {
+  test('exposes params.url, polls, OAUTH.DONE submits {type} (the parent adds the session)', () => {
     const s = startStage(oauthStageMachine, stageInput({ type: 'm.oauth', params: { url: 'https://auth.example/approve?x=1' } }));
     expect(s.snap().value).toBe('waiting');
     expect(s.snap().context.url).toBe('https://auth.example/approve?x=1');
-    expect(s.sent).toEqual([{ type: 'STAGE.POLL', auth: {} }]);
+    expect(s.sent).toEqual([{ type: 'STAGE.POLL', auth: { type: 'm.oauth' } }]);
     s.send({ type: 'OAUTH.DONE' });
     expect(s.snap().value).toBe('submitted');
-    expect(unsealed(s.sent[1])).toEqual({});
+    expect(unsealed(s.sent[1])).toEqual({ type: 'm.oauth' });
     s.send(rejected());
     expect(s.snap().value).toBe('waiting');
   });

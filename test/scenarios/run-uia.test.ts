@@ -57,7 +57,7 @@ test('cross-signing key upload: the first request carries no auth (exchange 51),
   expect(s.calls[1]!.auth).toEqual({ type: 'm.login.password', identifier: { type: 'm.id.user', user: '@kate:localhost' }, password: 'katepass1', session: 'kNKTuEqiQDIMNgyPLKJPOFKs' });
 });
 
-test('cross-signing reset through m.oauth: polls with {session} until approved', async () => {
+test('cross-signing reset through m.oauth: polls with {type, session} until approved', async () => {
   jest.useFakeTimers();
   const flows = { session: 'OS', flows: [{ stages: ['org.matrix.cross_signing_reset'] }], params: { 'org.matrix.cross_signing_reset': { url: 'https://account.example/reset' } } };
   let approved = false;
@@ -76,7 +76,7 @@ test('cross-signing reset through m.oauth: polls with {session} until approved',
   approved = true;
   await jest.advanceTimersByTimeAsync(1000);
   await expect(p).resolves.toEqual({});
-  expect(s.calls.slice(1).every((c) => JSON.stringify(c.auth) === JSON.stringify({ session: 'OS' }))).toBe(true);
+  expect(s.calls.slice(1).every((c) => JSON.stringify(c.auth) === JSON.stringify({ type: 'org.matrix.cross_signing_reset', session: 'OS' }))).toBe(true);
 });
 
 test('email registration: the token is requested once, polls until validated (exchanges 57-60)', async () => {
