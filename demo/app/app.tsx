@@ -12,8 +12,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef } from 'xstate';
 import { clearUiaSnapshot, loadUiaSnapshot } from 'matrix-uia/browser';
+import { createMatrixClient, discoverAuthMetadata, type AuthMetadata } from 'matrix-uia/fetch';
 import { ChartPanel } from './chart-panel';
-import { loadDemoState, resetDemoState, type DemoConfig, type DemoState } from './demo-config';
+import { loadDemoState, resetDemoState, type DemoConfig, type DemoServerId, type DemoState } from './demo-config';
 import { InspectPanel } from './inspect-panel';
 import { createInspectStore } from './inspect-store';
 import { MailboxPanel } from './mailbox-panel';
@@ -22,13 +23,15 @@ import { UiaDialog } from './uia-dialog';
 
 const RUN_KEY = 'matrix-uia-demo:run';
 const DRAFTS_KEY = 'matrix-uia-demo:drafts';
-const persistKeyOf = (op: Operation) => `matrix-uia-demo:${op.id}`;
+const SERVER_KEY = 'matrix-uia-demo:server';
+const persistKeyOf = (op: Operation, server: DemoServerId) => (server === 'legacy' ? `matrix-uia-demo:${op.id}` : `matrix-uia-demo:${server}:${op.id}`);
 /** How often the Demo data box reads the server's state while nothing else prompts it. */
 const STATE_REFRESH_MS = 3000;
 
 /** A run in progress (what survives a reload: no secret values). */
 interface SavedRun {
   opId: Operation['id'];
+  server: DemoServerId;
   values: Record<string, string>;
 }
 
@@ -43,8 +46,9 @@ function readSavedRun(): SavedRun | null {
   try {
     const raw = sessionStorage.getItem(RUN_KEY);
     const run = raw ? (JSON.parse(raw) as SavedRun) : null;
+    if (run && run.server !== 'delegated') run.server = 'legacy';
     const op = run && OPERATIONS.find((o) => o.id === run.opId);
-    return op && loadUiaSnapshot({ key: persistKeyOf(op) }) ? run : null;
+    return run && op && loadUiaSnapshot({ key: persistKeyOf(op, run.server) }) ? run : null;
   } catch {
     return null;
   }
@@ -60,8 +64,36 @@ function readDrafts(): Drafts {
   }
 }
 
+function readServer(): DemoServerId {
+  try {
+    return sessionStorage.getItem(SERVER_KEY) === 'delegated' ? 'delegated' : 'legacy';
+  } catch {
+    return 'legacy';
+  }
+}
+
+/**
+ * Whether the homeserver delegates auth: its auth metadata, `null` for a legacy server,
+ * `undefined` while asking. (matrix-uia caches the answer per homeserver.) A discovery that
+ * fails is taken as a legacy server: the operation's own request then says what is wrong.
+ */
+function useAuthMetadata(homeserverUrl: string): AuthMetadata | null | undefined {
+  const [known, setKnown] = useState<{ url: string; metadata: AuthMetadata | null } | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    discoverAuthMetadata(createMatrixClient({ baseUrl: homeserverUrl }), { signal: controller.signal }).then(
+      (metadata) => setKnown({ url: homeserverUrl, metadata }),
+      () => {
+        if (!controller.signal.aborted) setKnown({ url: homeserverUrl, metadata: null });
+      },
+    );
+    return () => controller.abort();
+  }, [homeserverUrl]);
+  return known?.url === homeserverUrl ? known.metadata : undefined;
+}
+
 /** The demo accounts as they are on the server, re-read on demand, on focus and periodically. */
-function useDemoState(): { state: DemoState | null; refresh: () => void; reset: () => Promise<void> } {
+function useDemoState(server: DemoServerId): { state: DemoState | null; refresh: () => void; reset: () => Promise<void> } {
   const [state, setState] = useState<DemoState | null>(null);
   const last = useRef('');
   const accept = useCallback((s: DemoState) => {
@@ -71,10 +103,17 @@ function useDemoState(): { state: DemoState | null; refresh: () => void; reset: 
       setState(s);
     }
   }, []);
+  const current = useRef(server);
+  current.current = server;
   const refresh = useCallback(() => {
-    loadDemoState().then(accept, () => undefined);
-  }, [accept]);
+    loadDemoState(server).then((s) => {
+      // An answer about the server shown before a switch is dropped.
+      if (current.current === server) accept(s);
+    }, () => undefined);
+  }, [accept, server]);
   useEffect(() => {
+    last.current = '';
+    setState(null);
     refresh();
     const timer = setInterval(refresh, STATE_REFRESH_MS);
     const onVisible = () => {
@@ -88,7 +127,7 @@ function useDemoState(): { state: DemoState | null; refresh: () => void; reset: 
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [refresh]);
-  const reset = useCallback(async () => accept(await resetDemoState()), [accept]);
+  const reset = useCallback(async () => accept(await resetDemoState(server)), [accept, server]);
   return { state, refresh, reset };
 }
 
@@ -100,6 +139,8 @@ function OperationForm(props: {
   values: Record<string, string>;
   onChange: (values: Record<string, string>) => void;
   resume: SavedRun | null;
+  /** The server's kind is not known yet (discovery runs). */
+  checking: boolean;
   onStart: (values: Record<string, string>, resumed: boolean) => void;
   onReset: () => void;
 }) {
@@ -125,7 +166,7 @@ function OperationForm(props: {
       aria-labelledby={`op-${op.id}-title`}
       onSubmit={(e) => {
         e.preventDefault();
-        if (unavailable || missing) return;
+        if (unavailable || missing || props.checking) return;
         props.onStart(resume ? values : { ...values, ...(op.prepare?.(config) ?? {}) }, Boolean(resume));
       }}
     >
@@ -174,7 +215,7 @@ function OperationForm(props: {
           )}
         </div>
       ))}
-      <button type="submit" disabled={missing || Boolean(unavailable)} {...(unavailable ? { 'aria-describedby': hintId } : {})}>
+      <button type="submit" disabled={missing || Boolean(unavailable) || props.checking} {...(unavailable ? { 'aria-describedby': hintId } : {})}>
         {resume ? 'Resume' : op.button}
       </button>
     </form>
@@ -227,13 +268,19 @@ function DemoData({ config, state, busy, onReset }: { config: DemoConfig; state:
 /** The whole page. */
 export function App({ config }: { config: DemoConfig }) {
   const [resume, setResume] = useState<SavedRun | null>(() => readSavedRun());
+  const [serverId, setServerId] = useState<DemoServerId>(() => resume?.server ?? readServer());
+  const server = config.servers.find((x) => x.id === serverId) ?? config.servers[0]!;
+  // The operations read the homeserver from the config: the one picked.
+  const serverConfig = useMemo(() => ({ ...config, homeserverUrl: server.homeserverUrl, outboxUrl: server.outboxUrl }), [config, server]);
+  const metadata = useAuthMetadata(server.homeserverUrl);
+  useEffect(() => sessionStorage.setItem(SERVER_KEY, serverId), [serverId]);
   const [selected, setSelected] = useState<Operation['id']>(resume?.opId ?? 'change-password');
-  const [running, setRunning] = useState<{ op: Operation; values: Record<string, string>; n: number } | null>(null);
+  const [running, setRunning] = useState<{ op: Operation; server: DemoServerId; values: Record<string, string>; n: number } | null>(null);
   const [actor, setActor] = useState<AnyActorRef | null>(null);
   const [drafts, setDrafts] = useState<Drafts>(() => readDrafts());
   const inspect = useMemo(() => createInspectStore(), []);
   const observe = useCallback((e: Parameters<typeof inspect.observe>[0]) => inspect.observe(e), [inspect]);
-  const demo = useDemoState();
+  const demo = useDemoState(serverId);
   const op = OPERATIONS.find((o) => o.id === selected)!;
 
   // What was typed, but passwords, survives runs, failures and reloads.
@@ -247,9 +294,9 @@ export function App({ config }: { config: DemoConfig }) {
     const draft = drafts[op.id];
     if (draft) return draft;
     const init: Record<string, string> = {};
-    for (const f of op.fields) init[f.name] = resume?.opId === op.id ? (resume.values[f.name] ?? '') : (f.initial?.(config) ?? '');
+    for (const f of op.fields) init[f.name] = resume?.opId === op.id ? (resume.values[f.name] ?? '') : (f.initial?.(serverConfig) ?? '');
     return init;
-  }, [drafts, op, resume, config]);
+  }, [drafts, op, resume, serverConfig]);
   // The initial values are drawn once (the random username must not change on each render).
   useEffect(() => {
     if (!drafts[op.id]) setDrafts((d) => (d[op.id] ? d : { ...d, [op.id]: values }));
@@ -261,18 +308,18 @@ export function App({ config }: { config: DemoConfig }) {
     if (!resume) return;
     const rop = OPERATIONS.find((o) => o.id === resume.opId)!;
     if (!rop.fields.some((f) => f.secret)) {
-      setRunning({ op: rop, values: resume.values, n: 1 });
+      setRunning({ op: rop, server: resume.server, values: resume.values, n: 1 });
       setResume(null);
     }
   }, [resume]);
 
   const start = (v: Record<string, string>, resumed: boolean) => {
-    if (!resumed) clearUiaSnapshot({ key: persistKeyOf(op) });
-    sessionStorage.setItem(RUN_KEY, JSON.stringify({ opId: op.id, values: publicValues(op, v) } satisfies SavedRun));
+    if (!resumed) clearUiaSnapshot({ key: persistKeyOf(op, serverId) });
+    sessionStorage.setItem(RUN_KEY, JSON.stringify({ opId: op.id, server: serverId, values: publicValues(op, v) } satisfies SavedRun));
     // The password is not kept for the next run: it goes to the request and nowhere else.
     setDrafts((d) => ({ ...d, [op.id]: { ...publicValues(op, d[op.id] ?? {}), ...Object.fromEntries(op.fields.filter((f) => f.secret).map((f) => [f.name, ''])) } }));
     setResume(null);
-    setRunning((r) => ({ op, values: v, n: (r?.n ?? 0) + 1 }));
+    setRunning((r) => ({ op, server: serverId, values: v, n: (r?.n ?? 0) + 1 }));
   };
   const { refresh } = demo;
   const close = () => {
@@ -284,7 +331,7 @@ export function App({ config }: { config: DemoConfig }) {
   const reset = () => {
     demo.reset().catch(() => undefined);
   };
-  const run = useMemo(() => (running ? running.op.run(running.values, config) : null), [running, config]);
+  const run = useMemo(() => (running ? running.op.run(running.values, serverConfig) : null), [running, serverConfig]);
   const hints = useMemo(() => ({ registrationToken: config.registrationToken }), [config]);
 
   return (
@@ -292,11 +339,30 @@ export function App({ config }: { config: DemoConfig }) {
       <header className="top">
         <h1>matrix-uia demo</h1>
         <p>
-          User-Interactive Authentication against a simulated homeserver at <code>{config.homeserverUrl}</code>, driven by the{' '}
-          <code>useInteractiveAuth</code> hook.
+          Account changes against a simulated homeserver at <code data-testid="homeserver-url">{server.homeserverUrl}</code>, driven by the{' '}
+          <code>useInteractiveAuth</code> hook: User-Interactive Authentication on a legacy server, the account page on one that delegates auth.
         </p>
       </header>
       <main className="main">
+        <fieldset className="servers" disabled={running !== null}>
+          <legend>Homeserver</legend>
+          {config.servers.map((x) => (
+            <div key={x.id} className="check">
+              <input
+                type="radio"
+                name="server"
+                id={`server-${x.id}`}
+                value={x.id}
+                checked={x.id === serverId}
+                onChange={() => setServerId(x.id)}
+                aria-describedby={`server-${x.id}-about`}
+              />
+              <label htmlFor={`server-${x.id}`}>
+                {x.label} <span className="hint" id={`server-${x.id}-about`}>{x.description}</span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
         <nav aria-label="Operations" className="ops">
           {OPERATIONS.map((o) => (
             <button
@@ -318,7 +384,9 @@ export function App({ config }: { config: DemoConfig }) {
               operation={running.op}
               run={run}
               values={running.values}
-              persistKey={persistKeyOf(running.op)}
+              persistKey={persistKeyOf(running.op, running.server)}
+              metadata={metadata}
+              demoState={demo.state}
               inspect={observe}
               onActor={setActor}
               onEnded={ended}
@@ -327,20 +395,21 @@ export function App({ config }: { config: DemoConfig }) {
             />
           ) : (
             <OperationForm
-              key={`${op.id}-${resume ? 'resume' : 'new'}`}
+              key={`${serverId}-${op.id}-${resume ? 'resume' : 'new'}`}
               op={op}
-              config={config}
+              config={serverConfig}
+              checking={metadata === undefined}
               state={demo.state}
               values={values}
               onChange={setValues}
-              resume={resume?.opId === op.id ? resume : null}
+              resume={resume?.opId === op.id && resume.server === serverId ? resume : null}
               onStart={start}
               onReset={reset}
             />
           )}
         </div>
         <DemoData config={config} state={demo.state} busy={running !== null} onReset={reset} />
-        <MailboxPanel url={config.outboxUrl} />
+        <MailboxPanel key={server.id} url={server.outboxUrl} />
       </main>
       <div className="side">
         <ChartPanel actor={actor} />

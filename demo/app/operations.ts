@@ -49,6 +49,13 @@ export interface Operation {
   run(values: Record<string, string>, config: DemoConfig): OperationRun;
   /** What to say when it worked. */
   done(values: Record<string, string>, result: unknown): string;
+  /** On a server that delegates auth: why the account page, in one sentence. */
+  elsewhere?: string;
+  /**
+   * On a server that delegates auth: whether what the user set out to do happened on the
+   * account page, read from the demo data (`null`: the page cannot tell).
+   */
+  doneElsewhere?(values: Record<string, string>, state: DemoState): { done: boolean; text: string } | null;
 }
 
 /** Random public keys for the cross-signing demo (the simulator does not verify signatures). */
@@ -73,6 +80,7 @@ export const OPERATIONS: Operation[] = [
       call: changePasswordCall({ newPassword: v.newPassword ?? '', logoutDevices: false }),
     }),
     done: () => 'Your password was changed. Use the new one from now on.',
+    elsewhere: 'This server manages passwords on your account page, not in apps.',
   },
   {
     id: 'delete-device',
@@ -83,6 +91,11 @@ export const OPERATIONS: Operation[] = [
     unavailable: (s) => (otherDevices(s).length === 0 ? 'No other device is left to delete.' : null),
     run: (v, c) => ({ baseUrl: c.homeserverUrl, accessToken: c.demoUser.accessToken, userId: c.demoUser.userId, call: deleteDeviceCall(v.deviceId ?? '') }),
     done: (v) => `Device ${v.deviceId} was deleted.`,
+    elsewhere: 'This server signs devices out on your account page, not in apps.',
+    doneElsewhere: (v, s) =>
+      s.demoUser.devices.some((d) => d.deviceId === v.deviceId)
+        ? { done: false, text: `Device ${v.deviceId} is still signed in. Sign it out on the account page; this page notices.` }
+        : { done: true, text: `Device ${v.deviceId} is signed out. The device list is up to date.` },
   },
   {
     id: 'register',
@@ -105,6 +118,7 @@ export const OPERATIONS: Operation[] = [
       ...(v.email ? { inputs: { emailAddress: v.email } } : {}),
     }),
     done: (_v, r) => `Account ${(r as { user_id?: string }).user_id ?? ''} created.`,
+    elsewhere: 'New accounts on this server are created on the sign-in page of its OAuth 2.0 server.',
   },
   {
     id: 'deactivate',
@@ -115,6 +129,11 @@ export const OPERATIONS: Operation[] = [
     unavailable: (s) => (s.leavingUser.deactivated ? `${s.leavingUser.userId} is already deactivated.` : null),
     run: (_v, c) => ({ baseUrl: c.homeserverUrl, accessToken: c.leavingUser.accessToken, userId: c.leavingUser.userId, call: deactivateAccountCall({}) }),
     done: () => 'The account was deactivated.',
+    elsewhere: 'This server closes accounts on its account page, not in apps.',
+    doneElsewhere: (_v, s) =>
+      s.leavingUser.deactivated
+        ? { done: true, text: `${s.leavingUser.userId} is deactivated.` }
+        : { done: false, text: `${s.leavingUser.userId} is still active. Deactivate it on the account page; this page notices.` },
   },
   {
     id: 'reset-cross-signing',

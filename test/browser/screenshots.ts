@@ -85,6 +85,26 @@ async function main(): Promise<void> {
       if (!popup.isClosed() && (await approve.count())) await approve.click();
       await page.locator('[data-status="done"], [data-status="failed"]').waitFor();
       await shot(page, '6-cross-signing-done');
+      await page.getByRole('button', { name: 'Back to the operations' }).click();
+
+      // The delegated (OAuth 2.0) server: deleting a device continues on the account page.
+      await page.getByRole('radio', { name: /Next-generation server/ }).check();
+      await page.getByRole('navigation', { name: 'Operations' }).getByRole('button', { name: 'Delete a device' }).click();
+      await page.locator('#f-delete-device-deviceId option').first().waitFor({ state: 'attached' });
+      const device = await page.getByLabel('Device to delete').inputValue();
+      await work.getByRole('button', { name: 'Delete device' }).click();
+      const link = page.getByTestId('account-link');
+      await link.waitFor();
+      await shot(page, '7-delegated-continue');
+      const [tab] = await Promise.all([context.waitForEvent('page'), link.click()]);
+      await tab.getByRole('button', { name: 'Sign out this device' }).waitFor();
+      await shot(tab, '8-delegated-account-page');
+      await tab.getByRole('button', { name: 'Sign out this device' }).click();
+      await tab.getByText(`The device ${device} is signed out.`).waitFor();
+      await tab.close();
+      await page.bringToFront();
+      await page.getByTestId('elsewhere-status').filter({ hasText: 'is signed out' }).waitFor();
+      await shot(page, '9-delegated-device-gone');
       await context.close();
     }
   } finally {
