@@ -412,7 +412,10 @@ export function App({ config }: { config: DemoConfig }) {
         <MailboxPanel key={server.id} url={server.outboxUrl} />
       </main>
       <div className="side">
-        <ChartPanel actor={actor} />
+        <ChartPanel
+          actor={actor}
+          note={running && run?.call.delegated && metadata ? 'Nothing is negotiated: this server does it on its account page, so the chart stays in idle.' : null}
+        />
         <InspectPanel store={inspect} />
       </div>
     </div>

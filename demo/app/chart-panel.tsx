@@ -143,8 +143,8 @@ function Diagram({ name, label, root, active, value }: { name: string; label: st
 
 const NO_ACTOR = undefined as AnyActorRef | undefined;
 
-/** Draws both charts; `actor` is the running negotiation, if any. */
-export function ChartPanel({ actor }: { actor: AnyActorRef | null }) {
+/** Draws both charts; `actor` is the running negotiation, if any; `note` says more about where it is. */
+export function ChartPanel({ actor, note }: { actor: AnyActorRef | null; note?: string | null }) {
   const snapshot = useSelector(actor ?? NO_ACTOR, (s) => s as UiaSnapshot | undefined);
   const stageRef = snapshot ? selectStageRef(snapshot) : undefined;
   const stageSnapshot = useSelector(stageRef, (s) => s as { value: unknown } | undefined);
@@ -166,7 +166,7 @@ export function ChartPanel({ actor }: { actor: AnyActorRef | null }) {
                 , stage <strong>{kind}</strong> in <strong>{JSON.stringify(stageSnapshot.value).replace(/"/g, '')}</strong>
               </>
             )}
-            .
+            .{note ? <> {note}</> : null}
           </>
         ) : (
           'Not running: start an operation to see where the negotiation is.'

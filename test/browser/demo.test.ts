@@ -520,6 +520,8 @@ describe('the next-generation server (OAuth 2.0, MAS-style)', () => {
     const href = (await link.getAttribute('href'))!;
     expect(href).toBe(`${demo.delegatedHomeserverUrl}/_simulator/account?action=org.matrix.device_delete&device_id=ALICEPHONE`);
     await page.getByTestId('elsewhere-status').filter({ hasText: 'Device ALICEPHONE is still signed in.' }).waitFor();
+    // The chart never left idle, and says why.
+    expect(await page.getByTestId('chart-now').textContent()).toBe('Now in idle. Nothing is negotiated: this server does it on its account page, so the chart stays in idle.');
     await expectAccessible(page, 'continue on the account page');
     await shot(page, 'delegated-1-continue');
     // Nothing was asked of the user and nothing sent to the endpoint: no password, no DELETE.
