@@ -122,7 +122,8 @@ export interface BudgetedSpec extends BundleSpec {
  * The core figures the budget is about. Stage machines are the app's choice (`stages`), so the
  * core is measured as an app pulls it in: the chart, its binding and selectors (the fixed cost),
  * plus the stage machines the app gives; the whole entry (every export, InteractiveAuth, all
- * stages) is guarded against growth.
+ * stages) is guarded against growth (raised by 1.5 KB for issue 13: the OAuth 2.0 API decisions,
+ * errors and the m.oauth request wrapper the entry now exports; the re-auth dialog is unchanged).
  */
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
@@ -132,8 +133,8 @@ export function coreSpecs(): BudgetedSpec[] {
     { label: 'core + password stage (a re-auth dialog), with xstate', contents: coreApp('passwordStageMachine'), budget: 25 * KB, kind: 'target' },
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
     { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
-    { label: 'whole core entry (src/index.ts: every export), xstate external', entry: 'src/index.ts', external: XSTATE, budget: 17 * KB, kind: 'guard' },
-    { label: 'whole core entry (src/index.ts: every export), with xstate', entry: 'src/index.ts', budget: 29.5 * KB, kind: 'guard' },
+    { label: 'whole core entry (src/index.ts: every export), xstate external', entry: 'src/index.ts', external: XSTATE, budget: 18.5 * KB, kind: 'guard' },
+    { label: 'whole core entry (src/index.ts: every export), with xstate', entry: 'src/index.ts', budget: 30.5 * KB, kind: 'guard' },
   ];
 }
 

@@ -82,7 +82,7 @@ function isHttpUrl(v: unknown): v is string {
 
 /**
  * Validates an `auth_metadata` answer. Only what this library relies on is checked: an `issuer`
- * string; `account_management_uri` kept only when it is an http(s) URL (a `javascript:` URL from
+ * that is an http(s) URL; `account_management_uri` kept only when it is an http(s) URL (a `javascript:` URL from
  * a hostile server must never be opened); the action list kept only as strings.
  *
  * @returns the metadata, or `null` when the body is not auth metadata.
@@ -90,7 +90,8 @@ function isHttpUrl(v: unknown): v is string {
 export function parseAuthMetadata(body: unknown): AuthMetadata | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return null;
   const b = body as Record<string, unknown>;
-  if (typeof b.issuer !== 'string' || b.issuer.length === 0) return null;
+  // RFC 8414: the issuer is an https URL; it may be shown or opened (registration), so no other scheme.
+  if (!isHttpUrl(b.issuer)) return null;
   const out: AuthMetadata = { ...b, issuer: b.issuer };
   delete out.account_management_uri;
   delete out.account_management_actions_supported;

@@ -53,14 +53,11 @@ export interface MatrixClient {
   withAccessToken(accessToken: string | undefined): MatrixClient;
 }
 
-/** The global `fetch`, looked up per call; one function, so caches keyed by fetch (auth metadata) are shared. */
-const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
-
 /** Creates a client. */
 export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
   const accessToken = options.accessToken;
-  const doFetch: FetchLike = options.fetch ?? globalFetch;
+  const doFetch: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   // Checked here so a typo fails at once, not at the first request deep inside a negotiation.
   const parsed = new URL(baseUrl);
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new TypeError(`baseUrl must be an http(s) URL, got ${parsed.protocol}`);

@@ -6,9 +6,10 @@
  * `/_matrix/client/unstable/org.matrix.msc2965/auth_metadata` (Synapse serves both and lists
  * versions up to v1.12). A 404/405 `M_UNRECOGNIZED` (or any other 4xx but 429) is a legacy server.
  *
- * The answer is cached per homeserver URL and per fetch implementation (so a client and its
- * `withAccessToken` copies share it): one discovery per process and server, not one per helper
- * call. A fault (network, 429, 5xx) is not cached; the next call asks again.
+ * The answer is cached per homeserver URL and per fetch implementation: a client and its
+ * `withAccessToken` copies share it, as do clients given the same `fetch`; one discovery per
+ * client and server, not one per helper call. A fault (network, 429, 5xx) is not cached; the
+ * next call asks again.
  */
 import { authMetadataPaths, meansNoAuthMetadata, parseAuthMetadata, type AuthMetadata } from '../account-management';
 import { AbortedError, EndpointError, NetworkError } from '../errors';
@@ -38,7 +39,7 @@ function cacheFor(client: MatrixClient): Map<string, Promise<AuthMetadata | null
  * The homeserver's auth metadata, or `null` for a server that does not delegate auth (a legacy
  * server, served by UIA). Cached per homeserver and fetch implementation.
  *
- * @throws {@link AbortedError} when `options.signal` aborts first; {@link NetworkError} when a discovery request got no answer; {@link EndpointError} for
+ * @throws `AbortedError` when `options.signal` aborts first; {@link NetworkError} when a discovery request got no answer; {@link EndpointError} for
  *   a 429 or 5xx answer (neither is cached).
  */
 export function discoverAuthMetadata(client: MatrixClient, options: DiscoverAuthMetadataOptions = {}): Promise<AuthMetadata | null> {

@@ -25,8 +25,11 @@ export interface SdkDiscoveryOptions {
   refresh?: boolean;
 }
 
+/** One function for the global fetch, so the discovery cache (keyed by fetch) holds per homeserver across calls. */
+const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
 function clientFor(client: Pick<MatrixClientLike, 'getHomeserverUrl'>, options: SdkDiscoveryOptions) {
-  return createMatrixClient({ baseUrl: client.getHomeserverUrl(), ...(options.fetch ? { fetch: options.fetch } : {}) });
+  return createMatrixClient({ baseUrl: client.getHomeserverUrl(), fetch: options.fetch ?? globalFetch });
 }
 
 /**

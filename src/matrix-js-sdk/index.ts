@@ -10,6 +10,9 @@ export type { UIAuthCallbackOptions } from './ui-auth-callback';
 export type { MatrixClientLike, RequestTokenResult, EmailTokenPurpose } from './client';
 export type { UIAuthCallback, UiaMachineInputFromClient } from './types';
 export { createInteractiveAuthMachine } from './compat-machine';
+export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './compat-machine';
+
+// Servers that delegate auth (OAuth 2.0 API).
 export { discoverAuthMetadata, checkDelegatedAuth, delegatedErrorFromSdk } from './discovery';
 export type { SdkDiscoveryOptions } from './discovery';
 export { accountManagementUrl, ACCOUNT_MANAGEMENT_ACTIONS } from '../account-management';
@@ -17,4 +20,3 @@ export type { AuthMetadata, AccountManagementAction, AccountManagementLink } fro
 export type { DelegatedHandling } from '../delegated-outcome';
 export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
 export { oauthAwareRequest } from '../oauth-request';
-export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './compat-machine';

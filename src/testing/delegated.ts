@@ -138,6 +138,23 @@ export function approveReset(state: ServerState, userId: string): void {
   let m = approvals.get(state);
   if (!m) approvals.set(state, (m = new Map()));
   m.set(userId, state.config.now() + d.approvalWindowMs);
+  const pending = pendingResets.get(state);
+  if (pending) pendingResets.set(state, pending.filter((u) => u !== userId));
+}
+
+/** Who was last told to approve a reset (the 401), per server: the approval page's default user. */
+const pendingResets = new WeakMap<ServerState, string[]>();
+
+/** Records that `userId` got the reset challenge (most recent last). */
+export function noteResetRequested(state: ServerState, userId: string): void {
+  const list = (pendingResets.get(state) ?? []).filter((u) => u !== userId);
+  list.push(userId);
+  pendingResets.set(state, list);
+}
+
+/** The user who most recently got the reset challenge and has not approved since, if any. */
+export function pendingResetUser(state: ServerState): string | undefined {
+  return pendingResets.get(state)?.at(-1);
 }
 
 /** Whether `userId` may replace their cross-signing keys now. */

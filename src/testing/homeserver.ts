@@ -16,6 +16,8 @@ import { RateLimiter } from './rate-limits';
 import { RegistrationTokens, type RegistrationTokenInfo } from './registration-tokens';
 import { redact, redactPath, type RequestLogEntry } from './request-log';
 import { approveOAuthStage } from './routes-simulator';
+import { ACCOUNT_MANAGEMENT_PATH } from './delegated';
+import { completeAccountAction } from './routes-account-management';
 import { SUBMIT_TOKEN_PATH } from './routes-threepids';
 import { OAUTH_APPROVE_PATH } from './stage-params';
 import type { ServerState } from './state';
@@ -63,7 +65,7 @@ export interface Homeserver {
   approveOAuth(sessionId: string): void;
   /** Completes a stage as if its fallback page had been submitted. Throws if it cannot. */
   completeFallback(sessionId: string, stageType: string): void;
-  /** Completes whatever a fallback page URL or an m.oauth approval URL stands for. */
+  /** Completes whatever a fallback page URL, an m.oauth approval URL or (delegated auth) an account management URL stands for. */
   completeByUrl(url: string): void;
   /** The next `count` requests to `endpoint` (route template like `/register`) get 429. */
   rateLimitNext(endpoint: string, count?: number, retryAfterMs?: number): void;
@@ -190,6 +192,7 @@ export function createHomeserver(input: HomeserverConfig = {}): Homeserver {
     },
     completeByUrl(target) {
       const u = new URL(target, 'http://localhost');
+      if (u.pathname === ACCOUNT_MANAGEMENT_PATH && state.config.delegatedAuth) return completeAccountAction(state, u);
       const session = u.searchParams.get('session') ?? fail('completeByUrl', 'no session in the URL');
       if (u.pathname === OAUTH_APPROVE_PATH) return hs.approveOAuth(session);
       const m = /\/auth\/([^/]+)\/fallback\/web$/.exec(u.pathname) ?? fail('completeByUrl', `not a fallback or approval URL: ${target}`);

@@ -10,11 +10,12 @@
  *   list pages only show; their buttons post the device and deactivation actions.
  *
  * There is no login on these pages: the user is the `user` parameter, else the owner of
- * `device_id`, else the only active account; with several, the page asks which. A JSON request
+ * `device_id`, else (reset approval) the user who last got the reset challenge, else the only
+ * active account; with several, the page asks which. A JSON request
  * (`Accept: application/json` or a JSON body) gets `{done, action, user_id}` back.
  */
 import type { UserRecord } from './accounts';
-import { approveReset } from './delegated';
+import { approveReset, pendingResetUser } from './delegated';
 import { html, json, type SimResponse } from './http-types';
 import { escapeHtml, page } from './html-page';
 import { isObject } from './json-values';
@@ -57,7 +58,7 @@ function actionOf(ctx: RequestContext): string {
 }
 
 /** Who the page is for; a list of candidates when it cannot tell. */
-function userOf(ctx: RequestContext, deviceId: string | undefined): UserRecord | UserRecord[] {
+function userOf(ctx: RequestContext, deviceId: string | undefined, action: string): UserRecord | UserRecord[] {
   const accounts = ctx.state.accounts;
   const given = field(ctx, 'user');
   if (given) {
@@ -68,6 +69,12 @@ function userOf(ctx: RequestContext, deviceId: string | undefined): UserRecord |
   if (deviceId !== undefined) {
     const owner = active.find((u) => u.devices.has(deviceId));
     if (owner) return owner;
+  }
+  // The reset approval is for whoever was just asked to approve one (MAS knows from its login).
+  if (action === 'org.matrix.cross_signing_reset') {
+    const pending = pendingResetUser(ctx.state);
+    const u = pending ? active.find((a) => a.userId === pending) : undefined;
+    if (u) return u;
   }
   return active.length === 1 ? active[0]! : active;
 }
@@ -104,7 +111,7 @@ function showPage(ctx: RequestContext): SimResponse {
   const title = TITLES[action];
   if (!title) return html(400, page('Unknown action', `<p class="error">This account page does not support the action ${escapeHtml(action)}.</p>`));
   const deviceId = field(ctx, 'device_id');
-  const user = userOf(ctx, deviceId);
+  const user = userOf(ctx, deviceId, action);
   if (Array.isArray(user)) return pickUser(ctx, user, action, deviceId);
   const who = `<p>Signed in as <strong>${escapeHtml(user.userId)}</strong>.</p>`;
   switch (action) {
@@ -151,7 +158,7 @@ function doAction(ctx: RequestContext): SimResponse {
   const action = actionOf(ctx);
   if (!DOING.has(action)) return failed(ctx, 400, `Nothing to do for the action ${action}`);
   const deviceId = field(ctx, 'device_id');
-  const user = userOf(ctx, deviceId);
+  const user = userOf(ctx, deviceId, action);
   if (Array.isArray(user)) return failed(ctx, 400, user.length ? 'Say which account (user)' : 'There is no active account to manage here');
   switch (action) {
     case 'org.matrix.device_delete':
@@ -168,6 +175,20 @@ function doAction(ctx: RequestContext): SimResponse {
   }
 }
 
+
+/**
+ * Does what pressing the page's button for `url` (an account management URL) does, for tests:
+ * `hs.completeByUrl(error.url)`. Throws with the page's reason when it cannot.
+ */
+export function completeAccountAction(state: RequestContext['state'], url: URL): void {
+  const ctx: RequestContext = {
+    state,
+    baseUrl: url.origin,
+    req: { method: 'POST', path: url.pathname, rawPath: url.pathname + url.search, query: url.searchParams, headers: { accept: 'application/json' }, body: undefined },
+  };
+  const res = doAction(ctx);
+  if (res.status !== 200) throw new Error(`completeByUrl: ${(res.body as { error?: string }).error ?? `status ${res.status}`}`);
+}
 
 /** The routes of this file. */
 export const accountManagementRoutes: Route[] = [route('GET', '/account', ['/_simulator'], showPage), route('POST', '/account', ['/_simulator'], doAction)];

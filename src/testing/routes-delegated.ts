@@ -16,7 +16,7 @@
  */
 import { json, matrixError, isResponse, type SimResponse } from './http-types';
 import { canonicalJson, isObject, withoutAuth, type JsonObject } from './json-values';
-import { accountUriFor, issuerFor, resetApproved, type ResolvedDelegatedAuth } from './delegated';
+import { accountUriFor, issuerFor, noteResetRequested, resetApproved, type ResolvedDelegatedAuth } from './delegated';
 import { isValidCrossSigningKey } from './routes-keys';
 import { SPEC_VERSIONS } from './routes-session';
 import { objectBody, requireRequester } from './request-helpers';
@@ -126,7 +126,10 @@ function uploadKeys(ctx: RequestContext): SimResponse {
   const user = ctx.state.accounts.getUser(who.userId)!;
   const effective = withoutAuth(body);
   if (!replaceableWithoutApproval(effective, user.crossSigning)) {
-    if (!resetApproved(ctx.state, who.userId)) return resetChallenge(ctx, false);
+    if (!resetApproved(ctx.state, who.userId)) {
+      noteResetRequested(ctx.state, who.userId);
+      return resetChallenge(ctx, false);
+    }
     if (!authDictAccepted(d, body.auth)) return resetChallenge(ctx, true);
   }
   for (const k of KINDS) {

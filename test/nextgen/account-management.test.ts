@@ -96,7 +96,7 @@ describe('parseAuthMetadata', () => {
   });
   test('drops a non-http uri; refuses a body without issuer', () => {
     expect(parseAuthMetadata({ issuer: 'https://auth.example/', account_management_uri: 'javascript:alert(1)' })).toEqual({ issuer: 'https://auth.example/' });
-    for (const body of [null, [], 'x', {}, { issuer: '' }, { issuer: 3 }]) expect(parseAuthMetadata(body)).toBeNull();
+    for (const body of [null, [], 'x', {}, { issuer: '' }, { issuer: 3 }, { issuer: 'javascript:alert(1)' }, { issuer: 'not a url' }]) expect(parseAuthMetadata(body)).toBeNull();
   });
 });
 
@@ -120,5 +120,25 @@ describe('discovery paths and answers', () => {
     expect(isUnrecognizedEndpoint(404, { errcode: 'M_NOT_FOUND' })).toBe(false);
     expect(isUnrecognizedEndpoint(400, { errcode: 'M_UNRECOGNIZED' })).toBe(false);
     expect(isUnrecognizedEndpoint(404, undefined)).toBe(false);
+  });
+});
+
+describe('properties (fast-check, fixed seed)', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fc = require('fast-check') as typeof import('fast-check');
+  const SEED = 1313;
+  test('any device id survives the URL: read back exactly, and the action and the uri query are intact', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom(STABLE, UNSTABLE, MAS), (deviceId, actions) => {
+        const base = { account_management_uri: 'https://a.example/acc?lang=en#frag', account_management_actions_supported: actions };
+        const r = accountManagementUrl(base, 'org.matrix.device_delete', { deviceId })!;
+        const u = new URL(r.url);
+        expect(u.searchParams.get('device_id')).toBe(deviceId);
+        expect(u.searchParams.get('action')).toBe(r.action);
+        expect(u.searchParams.get('lang')).toBe('en');
+        expect(u.hash).toBe('#frag');
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 });
