@@ -80,7 +80,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<DemoServer> 
     started.push(homeserver);
     // The same accounts on a server that delegates auth: device deletion, deactivation and
     // password changes happen on its account page; a cross-signing reset is approved there.
-    delegated = await startHomeserver(delegatedConfig(), options.delegatedHomeserverPort ?? 0);
+    delegated = await startHomeserver(delegatedConfig({ users: demoHomeserverConfig().users ?? [] }), options.delegatedHomeserverPort ?? 0);
     started.push(delegated);
   } catch (e) {
     await closeAll();
