@@ -5,7 +5,8 @@
  * m.oauth page. All secrets here are demo data, printed on
  * the page on purpose.
  */
-import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, demoUsers, type HomeserverConfig } from '../src/testing';
+import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, demoUsers, type Homeserver, type HomeserverConfig } from '../src/testing';
+import type { DemoState } from './app/demo-config';
 
 /**
  * The demo accounts and token, shared with the page through `/demo/config.json`: the same set
@@ -38,4 +39,34 @@ export function demoHomeserverConfig(): HomeserverConfig {
     },
     registrationTokens: [{ token: DEMO_DATA.registrationToken }],
   };
+}
+
+/** The demo accounts as they are now on `hs` (what `/demo/state.json` answers). */
+export function demoState(hs: Homeserver): DemoState {
+  const { demoUser, leavingUser } = DEMO_DATA;
+  const demo = hs.getUser(demoUser.userId);
+  const leaving = hs.getUser(leavingUser.userId);
+  return {
+    demoUser: {
+      userId: demoUser.userId,
+      deviceId: demoUser.deviceId,
+      password: demo?.password ?? null,
+      devices: demo ? [...demo.devices.values()].map((d) => ({ deviceId: d.deviceId, displayName: d.displayName })) : [],
+    },
+    leavingUser: { userId: leavingUser.userId, deactivated: !leaving || leaving.deactivated },
+    registrationToken: DEMO_DATA.registrationToken,
+  };
+}
+
+/**
+ * Puts the seeded accounts back as {@link demoHomeserverConfig} made them: passwords, devices
+ * and their fixed access tokens, emails, the existing cross-signing key, and the leaving account
+ * active again. Accounts registered meanwhile stay.
+ */
+export function resetDemoAccounts(hs: Homeserver): void {
+  for (const u of demoHomeserverConfig().users ?? []) {
+    const user = hs.addUser(u.userId, u.password, u.devices ?? []);
+    for (const email of u.emails ?? []) hs.users.bindThreepid(user.userId, 'email', email, Date.now());
+    if (u.crossSigningMasterKey) user.crossSigning.master = u.crossSigningMasterKey;
+  }
 }
