@@ -32,7 +32,7 @@ export { RegistrationTokens } from './registration-tokens';
 export type { RegistrationTokenInfo } from './registration-tokens';
 export { UiaSessions } from './uia-sessions';
 export type { SessionThreepid, UiaSession } from './uia-sessions';
-export { isRedactedKey, redact, redactPath } from './request-log';
+export { isRedactedKey, redact } from './request-log';
 export type { RequestLogEntry } from './request-log';
 export { AUTH_DONE_SCRIPT } from './fallback-pages';
 export { OAUTH_APPROVE_PATH, OAUTH_STAGES } from './stage-params';

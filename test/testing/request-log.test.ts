@@ -5,7 +5,8 @@
  * `npm run homeserver` prints.
  */
 import { isSecretKey } from '../../src/sanitize';
-import { createHomeserver, demoConfig, DEMO_ACCOUNT, isRedactedKey, redact, redactPath } from '../../src/testing';
+import { createHomeserver, demoConfig, DEMO_ACCOUNT, isRedactedKey, redact } from '../../src/testing';
+import { redactPath } from '../../src/testing/request-log';
 import { ROUTES } from '../../src/testing/dispatch';
 
 const V3 = '/_matrix/client/v3';
