@@ -23,6 +23,8 @@ export interface ChartNode {
   invokes: string[];
   edges: ChartEdge[];
   children: ChartNode[];
+  /** Id of the initial child of a compound state; `null` otherwise. */
+  initial: string | null;
 }
 
 interface StateNodeLike {
@@ -35,6 +37,7 @@ interface StateNodeLike {
   after: (TransitionLike & { delay: string | number })[];
   always?: TransitionLike[];
   invoke: { id: string }[];
+  initial?: { target?: { id: string }[] };
 }
 interface TransitionLike {
   eventType: string;
@@ -82,6 +85,7 @@ export function chartTree(machine: AnyStateMachine, collapse: ReadonlySet<string
     invokes: n.invoke.map((i) => i.id),
     edges: edgesOf(n, collapse),
     children: Object.values(n.states).map(walk),
+    initial: n.initial?.target?.[0]?.id ?? null,
   });
   return walk(machine.root as unknown as StateNodeLike);
 }
@@ -100,4 +104,91 @@ export function activeIds(rootId: string, value: unknown): Set<string> {
   };
   walk(rootId, value);
   return out;
+}
+
+/** The child of `parent` that is `id` or contains it (`uia.polling.checking` → `uia.polling`). */
+function childContaining(parent: ChartNode, id: string): ChartNode | undefined {
+  return parent.children.find((c) => id === c.id || id.startsWith(`${c.id}.`));
+}
+
+/**
+ * The children of a compound state in rows, for drawing top to bottom: the initial state first,
+ * then each row the states first reached from the rows above (breadth first over the children's
+ * own transitions, including those of their descendants), final states in the last row, and
+ * states reached only from the parent's own events (`CANCEL → cancelled`) with the finals.
+ */
+export function layers(parent: ChartNode): ChartNode[][] {
+  const depth = new Map<string, number>();
+  const start = parent.initial ? childContaining(parent, parent.initial) : parent.children[0];
+  if (!start) return [];
+  depth.set(start.id, 0);
+  const queue: ChartNode[] = [start];
+  const outgoing = (n: ChartNode): ChartEdge[] => [...n.edges, ...n.children.flatMap(outgoing)];
+  while (queue.length > 0) {
+    const n = queue.shift()!;
+    for (const e of outgoing(n)) {
+      for (const t of e.targets) {
+        const c = childContaining(parent, t);
+        if (c && !depth.has(c.id)) {
+          depth.set(c.id, depth.get(n.id)! + 1);
+          queue.push(c);
+        }
+      }
+    }
+  }
+  const rows: ChartNode[][] = [];
+  const last: ChartNode[] = [];
+  for (const c of parent.children) {
+    const d = depth.get(c.id);
+    if (c.kind === 'final' || d === undefined) last.push(c);
+    else (rows[d] ??= []).push(c);
+  }
+  const dense = rows.filter((r) => r && r.length > 0);
+  return last.length > 0 ? [...dense, last] : dense;
+}
+
+/** Every node of the tree by id. */
+export function nodesById(root: ChartNode): Map<string, ChartNode> {
+  const out = new Map<string, ChartNode>();
+  const walk = (n: ChartNode) => {
+    out.set(n.id, n);
+    n.children.forEach(walk);
+  };
+  walk(root);
+  return out;
+}
+
+/** The deepest active state (the one to point at), or `null`. */
+export function activeLeaf(root: ChartNode, active: ReadonlySet<string>): ChartNode | null {
+  let node: ChartNode | undefined = active.has(root.id) ? root : undefined;
+  if (!node) return null;
+  for (;;) {
+    const next: ChartNode | undefined = node.children.find((c) => active.has(c.id));
+    if (!next) return node;
+    node = next;
+  }
+}
+
+/**
+ * The transitions that apply in `node`: its own, then its ancestors' (nearest first). None in a
+ * top-level final state: the machine has stopped there.
+ */
+export function transitionsIn(root: ChartNode, nodeId: string): { from: ChartNode; edges: ChartEdge[] }[] {
+  const byId = nodesById(root);
+  const out: { from: ChartNode; edges: ChartEdge[] }[] = [];
+  const node = byId.get(nodeId);
+  if (node?.kind === 'final' && root.children.includes(node)) return out;
+  let id: string | null = nodeId;
+  while (id) {
+    const n = byId.get(id);
+    if (n && n.edges.length > 0) out.push({ from: n, edges: n.edges });
+    if (id === root.id) break;
+    id = id.includes('.') ? id.slice(0, id.lastIndexOf('.')) : null;
+  }
+  return out;
+}
+
+/** States an active state can go to next (by any of the transitions that apply in it). */
+export function nextStates(root: ChartNode, nodeId: string): Set<string> {
+  return new Set(transitionsIn(root, nodeId).flatMap((t) => t.edges.flatMap((e) => e.targets)).filter((t) => t !== nodeId));
 }

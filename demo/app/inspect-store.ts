@@ -61,12 +61,25 @@ export function createInspectStore() {
   let n = 0;
   const listeners = new Set<() => void>();
   const notify = () => listeners.forEach((l) => l());
+  // Inspection events arrive synchronously from XState, also while React renders another
+  // component (the hook creates its actor during UiaDialog's render): telling the panel then
+  // makes React warn "Cannot update a component (InspectPanel) while rendering a different
+  // component (UiaDialog)". The panel is told once per microtask, after the render.
+  let scheduled = false;
+  const notifyLater = () => {
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      notify();
+    });
+  };
   return {
     /** The observer handed to `useInteractiveAuth({inspect})` (events arrive sanitised). */
     observe(e: InspectionEvent) {
       if (!on) return;
       lines = [describe(e, ++n), ...lines].slice(0, MAX);
-      notify();
+      notifyLater();
     },
     setOn(v: boolean) {
       on = v;

@@ -3,10 +3,37 @@
  * returns. Every form has a heading that takes focus when the stage opens (so a screen reader
  * announces the new step), labelled inputs, and its error in a `role="alert"` region.
  */
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode, type RefObject } from 'react';
 import type { InteractiveAuth } from 'matrix-uia/react';
+import { stageMessage } from './messages';
 
 type Auth = InteractiveAuth<unknown>;
+
+/** What the page knows that a stage form may show (the demo data). */
+export interface StageHints {
+  /** The registration token the demo server accepts. */
+  registrationToken?: string;
+}
+
+/** The attributes that tie a stage's input to the stage's error. */
+function fieldProps(auth: Auth, id: string) {
+  return { 'aria-invalid': auth.stageError ? true : undefined, 'aria-describedby': `${id}-error` } as const;
+}
+
+/**
+ * After a refused answer the field takes focus back (its content selected), so the user types
+ * again at once; without it focus falls to `<body>` when the field is disabled during the request.
+ */
+function useRefocusOnError(auth: Auth, field: RefObject<HTMLInputElement | null>): void {
+  const err = auth.stageError;
+  const busy = auth.busy;
+  useEffect(() => {
+    if (err && !busy && field.current) {
+      field.current.focus();
+      field.current.select();
+    }
+  }, [err, busy, field]);
+}
 
 /** A stage's frame: the focused heading, the form, the stage error. */
 function StageFrame(props: { title: string; auth: Auth; children: ReactNode; onSubmit?: () => void; id: string }) {
@@ -25,8 +52,8 @@ function StageFrame(props: { title: string; auth: Auth; children: ReactNode; onS
         {props.title}
       </h3>
       {props.children}
-      <div role="alert" className="error" data-testid="stage-error">
-        {err ? err.message : ''}
+      <div role="alert" className="error" id={`${props.id}-error`} data-testid="stage-error">
+        {err ? stageMessage(err) : ''}
       </div>
     </form>
   );
@@ -34,6 +61,8 @@ function StageFrame(props: { title: string; auth: Auth; children: ReactNode; onS
 
 function PasswordForm({ auth }: { auth: Auth }) {
   const [password, setPassword] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  useRefocusOnError(auth, field);
   return (
     <StageFrame
       id="password"
@@ -45,7 +74,7 @@ function PasswordForm({ auth }: { auth: Auth }) {
       }}
     >
       <label htmlFor="uia-password">Your current password</label>
-      <input id="uia-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} disabled={auth.busy} required />
+      <input id="uia-password" ref={field} {...fieldProps(auth, 'password')} type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} disabled={auth.busy} required />
       <button type="submit" disabled={auth.busy || password.length === 0}>
         Continue
       </button>
@@ -53,13 +82,24 @@ function PasswordForm({ auth }: { auth: Auth }) {
   );
 }
 
-function TokenForm({ auth }: { auth: Auth }) {
+function TokenForm({ auth, hints }: { auth: Auth; hints: StageHints }) {
   const [token, setToken] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  useRefocusOnError(auth, field);
   return (
     <StageFrame id="registration-token" title="Registration token" auth={auth} onSubmit={() => auth.submitToken(token.trim())}>
-      <p>This server needs an invitation token to register. The demo token is in the box on the left.</p>
+      <p>
+        This server needs an invitation token to register.
+        {hints.registrationToken && (
+          <>
+            {' '}
+            The demo server accepts <code data-testid="token-hint">{hints.registrationToken}</code> (also listed under{' '}
+            <a href="#demo-data">Demo data</a>).
+          </>
+        )}
+      </p>
       <label htmlFor="uia-token">Registration token</label>
-      <input id="uia-token" value={token} onChange={(e) => setToken(e.target.value)} disabled={auth.busy} autoComplete="off" required />
+      <input id="uia-token" ref={field} {...fieldProps(auth, 'registration-token')} value={token} onChange={(e) => setToken(e.target.value)} disabled={auth.busy} autoComplete="off" required />
       <button type="submit" disabled={auth.busy || token.trim().length === 0}>
         Use token
       </button>
@@ -96,14 +136,16 @@ function TermsForm({ auth }: { auth: Auth }) {
 function RecaptchaForm({ auth }: { auth: Auth }) {
   const [response, setResponse] = useState('');
   const key = typeof auth.stageContext?.publicKey === 'string' ? auth.stageContext.publicKey : '';
+  const field = useRef<HTMLInputElement>(null);
+  useRefocusOnError(auth, field);
   return (
     <StageFrame id="recaptcha" title="Are you human?" auth={auth} onSubmit={() => auth.submitRecaptcha(response)}>
       <p>
-        A real app renders Google's widget with site key <code>{key}</code>. The simulator accepts any response but
+        A real app renders Google's widget with site key <code>{key}</code>. The simulator accepts any response but{' '}
         <code>invalid</code>.
       </p>
       <label htmlFor="uia-captcha">Captcha response</label>
-      <input id="uia-captcha" value={response} onChange={(e) => setResponse(e.target.value)} disabled={auth.busy} />
+      <input id="uia-captcha" ref={field} {...fieldProps(auth, 'recaptcha')} value={response} onChange={(e) => setResponse(e.target.value)} disabled={auth.busy} />
       <button type="submit" disabled={auth.busy || !response}>
         Submit
       </button>
@@ -118,7 +160,7 @@ function EmailForm({ auth }: { auth: Auth }) {
     return (
       <StageFrame id="email-address" title="Your email address" auth={auth} onSubmit={() => auth.setEmail(address)}>
         <label htmlFor="uia-email">Email address</label>
-        <input id="uia-email" type="email" autoComplete="email" value={address} onChange={(e) => setAddress(e.target.value)} required />
+        <input id="uia-email" {...fieldProps(auth, 'email-address')} type="email" autoComplete="email" value={address} onChange={(e) => setAddress(e.target.value)} required />
         <button type="submit" disabled={!address.includes('@')}>
           Send the link
         </button>
@@ -151,6 +193,8 @@ function EmailForm({ auth }: { auth: Auth }) {
 
 function MsisdnForm({ auth }: { auth: Auth }) {
   const [code, setCode] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  useRefocusOnError(auth, field);
   const ctx = auth.stageContext as { msisdn?: string | null; phoneNumber?: string | null } | null;
   return (
     <StageFrame
@@ -164,7 +208,7 @@ function MsisdnForm({ auth }: { auth: Auth }) {
     >
       <p role="status">We sent a code to {ctx?.msisdn ?? ctx?.phoneNumber ?? 'your phone'}.</p>
       <label htmlFor="uia-sms">Code from the SMS</label>
-      <input id="uia-sms" inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} disabled={auth.busy} />
+      <input id="uia-sms" ref={field} {...fieldProps(auth, 'msisdn')} inputMode="numeric" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} disabled={auth.busy} />
       <div className="row">
         <button type="submit" disabled={auth.busy || !code.trim()}>
           Verify
@@ -177,17 +221,26 @@ function MsisdnForm({ auth }: { auth: Auth }) {
   );
 }
 
+/** Titles of the stages completed on a page of the server (others get a generic one). */
+const EXTERNAL_TITLES: Record<string, string> = {
+  'm.login.sso': 'Sign in with single sign-on',
+  'm.login.recaptcha': 'Prove you are not a robot',
+  'm.login.terms': 'Accept the terms',
+  'm.login.password': 'Confirm your password',
+};
+
 /** Fallback pages (SSO, recaptcha, unknown stages) and the m.oauth approval page. */
 function ExternalForm({ auth }: { auth: Auth }) {
   const oauth = auth.stage?.kind === 'oauth';
   const w = auth.authWindow;
-  const title = oauth ? 'Approve on your account page' : `Complete “${auth.stage?.type}” on the server's page`;
+  const type = auth.stage?.type ?? '';
+  const title = oauth ? 'Approve on your account page' : (EXTERNAL_TITLES[type] ?? 'Continue on the server’s page');
   return (
     <StageFrame id={oauth ? 'oauth' : 'fallback'} title={title} auth={auth} onSubmit={() => auth.confirmExternalDone()}>
       <p>
         {oauth
           ? 'Resetting your cross-signing keys must be approved on the account management page.'
-          : 'This step happens on a page of the homeserver, in a new window.'}
+          : <>This step happens on a page of your server, in a new window (stage <code>{type}</code>).</>}
       </p>
       <div className="row">
         {/* openFallback runs window.open inside this click: popup blockers allow it only here. */}
@@ -218,12 +271,12 @@ function ExternalForm({ auth }: { auth: Auth }) {
 }
 
 /** The form for the open stage. */
-export function StageForm({ auth }: { auth: Auth }) {
+export function StageForm({ auth, hints = {} }: { auth: Auth; hints?: StageHints }) {
   switch (auth.stage?.kind) {
     case 'password':
       return <PasswordForm auth={auth} />;
     case 'registrationToken':
-      return <TokenForm auth={auth} />;
+      return <TokenForm auth={auth} hints={hints} />;
     case 'terms':
       return <TermsForm auth={auth} />;
     case 'recaptcha':

@@ -3,11 +3,13 @@
  */
 import { useEffect, useMemo, useRef } from 'react';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { endpointFunctions } from 'matrix-uia/fetch';
+import { endpointFunctions, type AuthMetadata } from 'matrix-uia/fetch';
 import { stageMachines } from 'matrix-uia';
 import { useInteractiveAuth } from 'matrix-uia/react';
+import type { DemoState } from './demo-config';
+import { humanMessage } from './messages';
 import { clientFor, type Operation, type OperationRun } from './operations';
-import { StageForm } from './stage-form';
+import { StageForm, type StageHints } from './stage-form';
 
 /** Props of {@link UiaDialog}. */
 export interface UiaDialogProps {
@@ -18,8 +20,30 @@ export interface UiaDialogProps {
   persistKey: string;
   inspect: (e: InspectionEvent) => void;
   onActor: (actor: AnyActorRef | null) => void;
+  /** The negotiation reached `done`, `failed` or `cancelled` (the page refreshes its demo data). */
+  onEnded?: (status: 'done' | 'failed' | 'cancelled') => void;
   onClose: () => void;
+  /** Demo data a stage form may offer (the registration token). */
+  hints?: StageHints;
+  /** The homeserver's auth metadata (`null`: a legacy server; `undefined`: not known yet). */
+  metadata?: AuthMetadata | null | undefined;
+  /** The demo accounts now, to tell when the account page did the job. */
+  demoState?: DemoState | null;
 }
+
+/** Stage types in words (the type itself is shown beside). */
+const STAGE_NAMES: Record<string, string> = {
+  'm.login.password': 'your password',
+  'm.login.registration_token': 'registration token',
+  'm.login.terms': 'terms',
+  'm.login.recaptcha': 'captcha',
+  'm.login.email.identity': 'email address',
+  'm.login.msisdn': 'phone number',
+  'm.login.sso': 'single sign-on',
+  'm.login.dummy': 'no input',
+  'm.oauth': 'approval on your account page',
+  'org.matrix.cross_signing_reset': 'approval on your account page',
+};
 
 function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
   if (auth.status === 'idle') return 'Starting…';
@@ -30,7 +54,8 @@ function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
   if (auth.stage) {
     const flow = auth.chosenFlow?.stages ?? [];
     const i = flow.indexOf(auth.stage.type);
-    return `Step ${i >= 0 ? i + 1 : '?'} of ${flow.length || '?'}: ${auth.stage.type}`;
+    const name = STAGE_NAMES[auth.stage.type] ?? auth.stage.type;
+    return `Step ${i >= 0 ? i + 1 : '?'} of ${flow.length || '?'}: ${name}`;
   }
   return 'Waiting…';
 }
@@ -38,7 +63,11 @@ function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
 /** The dialog. Mount it with a fresh `key` for each run. */
 export function UiaDialog(props: UiaDialogProps) {
   const fns = useMemo(() => endpointFunctions(clientFor(props.run), props.run.call), [props.run]);
+  const handling = props.run.call.delegated;
   const auth = useInteractiveAuth({
+    // On a server that delegates auth the operation happens on its account page: with the
+    // metadata known, nothing is sent and `delegatedOutcome` says where to continue.
+    ...(handling ? { delegated: { metadata: props.metadata, handling } } : {}),
     stages: stageMachines,
     ...fns,
     homeserverUrl: props.run.baseUrl,
@@ -58,19 +87,61 @@ export function UiaDialog(props: UiaDialogProps) {
   }, [auth.actorRef, onActor]);
 
   const endHeading = useRef<HTMLHeadingElement>(null);
-  const ended = auth.status === 'done' || auth.status === 'failed' || auth.status === 'cancelled';
+  const outcome = auth.delegatedOutcome;
+  const ended = auth.status === 'done' || auth.status === 'failed' || auth.status === 'cancelled' || outcome !== null;
+  const { onEnded } = props;
+  const status = auth.status;
   useEffect(() => {
-    if (ended) endHeading.current?.focus();
-  }, [ended]);
+    if (status === 'done' || status === 'failed' || status === 'cancelled') {
+      endHeading.current?.focus();
+      onEnded?.(status);
+    }
+  }, [status, onEnded]);
+  const hasOutcome = outcome !== null;
+  useEffect(() => {
+    if (hasOutcome) endHeading.current?.focus();
+  }, [hasOutcome]);
+  const failure = !outcome && ended && auth.status !== 'done' ? humanMessage(auth.error) : null;
+  const elsewhere = outcome && props.demoState ? (props.operation.doneElsewhere?.(props.values, props.demoState) ?? null) : null;
 
   return (
     <section className="dialog" aria-labelledby="dialog-title" data-status={auth.status}>
       <h2 id="dialog-title">{props.operation.title}</h2>
       {auth.resumed && <p className="note">Resumed the negotiation saved before the page was reloaded.</p>}
       <p role="status" aria-live="polite" className="status-line" data-testid="status-line">
-        {statusText(auth)}
+        {outcome ? (elsewhere?.done ? 'Done on the account page.' : 'This server does it elsewhere.') : statusText(auth)}
       </p>
-      {auth.status === 'active' && <StageForm auth={auth} />}
+      {outcome && (
+        <div className="result elsewhere" data-testid="delegated">
+          <h3 tabIndex={-1} ref={endHeading}>
+            {outcome.code === 'OAUTH_REGISTRATION_REQUIRED' ? 'Register on the sign-in page' : 'Continue on your account page'}
+          </h3>
+          <p>{props.operation.elsewhere}</p>
+          {'url' in outcome ? (
+            <p>
+              {/* A plain link: the account page opens in a new tab, and this page stays as it is. */}
+              <a href={outcome.url} target="_blank" rel="noopener noreferrer" className="account-link" data-testid="account-link">
+                Open your account page
+              </a>{' '}
+              <span className="hint">
+                (<code>{outcome.url}</code>)
+              </span>
+            </p>
+          ) : (
+            <p>
+              Its OAuth 2.0 server: <code data-testid="issuer">{outcome.issuer}</code>. An app on such a server registers people by
+              sending them there (the OAuth 2.0 authorization flow), not through UIA.
+            </p>
+          )}
+          {elsewhere && (
+            <p role="status" className={elsewhere.done ? 'elsewhere-done' : 'elsewhere-pending'} data-testid="elsewhere-status">
+              {elsewhere.text}
+            </p>
+          )}
+          <p className="hint">No password was sent to this server.</p>
+        </div>
+      )}
+      {auth.status === 'active' && <StageForm auth={auth} {...(props.hints ? { hints: props.hints } : {})} />}
       {auth.status === 'done' && (
         <div className="result ok">
           <h3 tabIndex={-1} ref={endHeading}>
@@ -79,12 +150,20 @@ export function UiaDialog(props: UiaDialogProps) {
           <p data-testid="result">{props.operation.done(props.values, auth.result)}</p>
         </div>
       )}
-      {(auth.status === 'failed' || auth.status === 'cancelled') && (
-        <div className="result bad" role="alert">
-          <h3 tabIndex={-1} ref={endHeading}>
-            {auth.status === 'cancelled' ? 'Cancelled' : 'It did not work'}
+      {failure && (
+        <div className={auth.status === 'cancelled' ? 'result neutral' : 'result bad'} role="alert">
+          <h3 tabIndex={-1} ref={endHeading} data-testid="final-title">
+            {failure.title}
           </h3>
-          <p data-testid="final-error">{auth.error?.message}</p>
+          <p data-testid="final-error">{failure.text}</p>
+          {auth.status === 'failed' && (
+            <details className="technical">
+              <summary>Technical details</summary>
+              <code data-testid="final-detail">
+                {auth.error?.name ?? 'Error'} ({auth.error?.code}): {failure.detail}
+              </code>
+            </details>
+          )}
         </div>
       )}
       <div className="row end">

@@ -4,6 +4,7 @@
  */
 import { isUiaError } from '../errors';
 import { isMatrixHttpError } from '../fetch';
+import { isInterrupt } from './terminal';
 
 /** Every exit code the client uses. */
 export const EXIT = {
@@ -29,6 +30,14 @@ export const EXIT = {
   TIMEOUT: 9,
   /** A stage was refused (wrong password, invalid token) and could not be asked again. */
   AUTH_REFUSED: 10,
+  /**
+   * The server delegates auth (OAuth 2.0 API, e.g. Synapse with matrix-authentication-service):
+   * the operation is done on its account page (URL printed) or, for registration, with its
+   * OAuth 2.0 server. Nothing was asked or sent.
+   */
+  ACCOUNT_MANAGEMENT: 11,
+  /** Interrupted with Ctrl-C (SIGINT): 128 + 2, as shells report a process killed by SIGINT. */
+  INTERRUPTED: 130,
 } as const;
 
 /** An exit code value. */
@@ -44,9 +53,35 @@ export class InputNeededError extends Error {
   readonly code = 'INPUT_NEEDED';
 }
 
+/** The command line cannot work as given (no homeserver, conflicting options). */
+export class UsageError extends Error {
+  override name = 'UsageError';
+  readonly code = 'USAGE';
+}
+
+/**
+ * The device ids given are not devices of the account (checked with `GET /devices` before
+ * deleting: servers, Synapse included, answer 200 to deleting a device that does not exist).
+ */
+export class NoSuchDeviceError extends Error {
+  override name = 'NoSuchDeviceError';
+  readonly code = 'NO_SUCH_DEVICE';
+  constructor(
+    /** The ids the server does not list. */
+    readonly deviceIds: string[],
+    userId: string | undefined,
+  ) {
+    super(
+      `The server lists no device ${deviceIds.join(', ')} for ${userId ?? 'this account'} (GET /devices), so there is nothing to delete. Nothing was deleted.`,
+    );
+  }
+}
+
 /** The exit code for an error thrown by a command. */
 export function exitCodeFor(e: unknown): ExitCode {
-  if (e instanceof InputNeededError) return EXIT.USAGE;
+  if (isInterrupt(e)) return EXIT.INTERRUPTED;
+  if (e instanceof InputNeededError || e instanceof UsageError) return EXIT.USAGE;
+  if (e instanceof NoSuchDeviceError) return EXIT.ENDPOINT;
   if (isUiaError(e)) {
     switch (e.code) {
       case 'NO_AUTH_FLOW':
@@ -68,6 +103,9 @@ export function exitCodeFor(e: unknown): ExitCode {
         return EXIT.AUTH_REFUSED;
       case 'INVALID_OPTIONS':
         return EXIT.USAGE;
+      case 'ACCOUNT_MANAGEMENT_REQUIRED':
+      case 'OAUTH_REGISTRATION_REQUIRED':
+        return EXIT.ACCOUNT_MANAGEMENT;
     }
   }
   // Requests made outside a negotiation (login, whoami, logout).

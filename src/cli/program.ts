@@ -4,6 +4,13 @@
  * `run-command.ts` does it.
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { version } from '../../package.json';
+
+/** The embedded simulator's configurations `--simulator` can start. */
+export const SIMULATOR_PRESETS = ['demo', 'delegated'] as const;
+
+/** A `--simulator` choice. */
+export type SimulatorPreset = (typeof SIMULATOR_PRESETS)[number];
 
 /** The commands. */
 export type CliCommandName = 'change-password' | 'delete-device' | 'delete-devices' | 'deactivate' | 'register' | 'reset-cross-signing';
@@ -11,6 +18,10 @@ export type CliCommandName = 'change-password' | 'delete-device' | 'delete-devic
 /** Options every command takes. */
 export interface CommonOptions {
   homeserver?: string;
+  /** `--simulator [preset]`: run against the embedded simulator (`true` means the default preset). */
+  simulator?: SimulatorPreset | true;
+  /** Read the account password from stdin. */
+  passwordStdin?: boolean;
   user?: string;
   accessToken?: string;
   passwordLogin?: boolean;
@@ -61,7 +72,10 @@ function httpUrl(value: string): string {
 /** Adds the options every command shares. */
 function withCommonOptions(cmd: Command, { needsAccount }: { needsAccount: boolean }): Command {
   cmd
-    .addOption(new Option('--homeserver <url>', 'homeserver base URL (default: start the embedded demo homeserver)').env('MATRIX_UIA_HOMESERVER').argParser(httpUrl))
+    .addOption(new Option('--homeserver <url>', 'homeserver base URL (required unless --simulator)').env('MATRIX_UIA_HOMESERVER').argParser(httpUrl))
+    .addOption(
+      new Option('--simulator [preset]', 'run against an embedded simulated homeserver on 127.0.0.1 instead (demo data, nothing real): demo (UIA, default) or delegated (OAuth 2.0 / next-generation auth)').choices(SIMULATOR_PRESETS),
+    )
     .option('--json', 'print the result (or the error) as JSON on stdout; messages go to stderr')
     .option('--no-input', 'never ask anything: fail with exit code 2 when a value is missing')
     .option('--verbose', 'print each state change of the UIA chart')
@@ -74,7 +88,8 @@ function withCommonOptions(cmd: Command, { needsAccount }: { needsAccount: boole
     cmd
       .option('--user <id>', 'your Matrix user id (@alice:example.org) or localpart')
       .addOption(new Option('--access-token <token>', 'access token of your session').env('MATRIX_UIA_ACCESS_TOKEN'))
-      .option('--password-login', 'log in with --user and your password first (instead of --access-token)');
+      .option('--password-login', 'log in with --user and your password first (instead of --access-token)')
+      .option('--password-stdin', 'read your current password from stdin (e.g. from a password manager), not from a prompt');
   }
   return cmd;
 }
@@ -86,6 +101,7 @@ function withCommonOptions(cmd: Command, { needsAccount }: { needsAccount: boole
 export function buildProgram(onCommand: (req: CliRequest) => Promise<void>): Command {
   const program = new Command('matrix-uia')
     .description('Account operations that need Matrix User-Interactive Authentication, from a terminal.')
+    .version(version, '-V, --version', 'print the version and exit')
     .showHelpAfterError('(run with --help for usage)')
     // Before the commands are added, so they inherit it: parse errors throw instead of exiting.
     .exitOverride()
@@ -94,11 +110,14 @@ export function buildProgram(onCommand: (req: CliRequest) => Promise<void>): Com
       `
 Passwords are never taken as arguments (other users can read the process list); prefer the
 environment to --access-token for the same reason:
-  MATRIX_UIA_PASSWORD       your current password (password stage, --password-login)
+  MATRIX_UIA_PASSWORD       your current password (password stage, --password-login);
+                            or pipe it: pass | matrix-uia … --password-stdin
   MATRIX_UIA_NEW_PASSWORD   the new password (change-password, register)
   MATRIX_UIA_ACCESS_TOKEN   same as --access-token
+Commands need --homeserver URL; --simulator runs them against an embedded demo homeserver.
 Exit codes: 0 ok, 2 usage, 3 no auth flow, 4 refused by the server, 5 network, 6 rate limited,
-7 cancelled, 8 protocol error, 9 timed out, 10 authentication refused, 1 internal error.`,
+7 cancelled, 8 protocol error, 9 timed out, 10 authentication refused, 11 done on the server's
+account page (OAuth 2.0 server: the URL is printed), 130 interrupted (Ctrl-C), 1 internal error.`,
     );
 
   const action =

@@ -22,8 +22,8 @@ export interface SimulatorShortcuts {
   emailLink(email: string): string | null;
   /** Follows a validation link as the user's browser would. */
   clickEmailLink(link: string): Promise<void>;
-  /** Completes the fallback page or approves the m.oauth page at `url`. */
-  completeExternal(url: string): Promise<void>;
+  /** Completes the fallback page or approves the m.oauth page at `url`, as `userId` when given. */
+  completeExternal(url: string, userId?: string): Promise<void>;
 }
 
 /** Values given in advance (options, environment). */
@@ -49,10 +49,15 @@ export interface TerminalStageOptions {
 export function terminalStageHandlers(o: TerminalStageOptions): StageHandlers {
   const { term, presets = {}, simulator } = o;
   const s = term.style;
+  /** What the user last asked for during the email wait, to say what came of it. */
+  let emailAction: 'check' | 'resend' | null = null;
 
-  /** Shows the server's complaint about the previous attempt. */
+  /**
+   * Shows the server's complaint about the previous attempt, when it will be asked again. Without
+   * a terminal it is not printed here: the run ends with it, and the final report prints it once.
+   */
   const showRefusal = (p: StagePrompt) => {
-    if (p.error) term.error(`${p.error.message}${term.interactive ? ' — please try again.' : ''}`);
+    if (p.error && term.interactive) term.error(`${p.error.message} — please try again.`);
   };
   /** Refused and not allowed to ask: end with the server's complaint. */
   const cannotAsk = (p: StagePrompt, what: string): never => {
@@ -63,18 +68,21 @@ export function terminalStageHandlers(o: TerminalStageOptions): StageHandlers {
   return {
     password: async (p) => {
       if (p.attempt === 1 && presets.password) return presets.password;
+      await term.idle();
       showRefusal(p);
-      if (!term.interactive) return cannotAsk(p, 'The account password');
-      return password({ message: `Password${o.userLabel ? ` for ${o.userLabel}` : ''}:`, mask: '*' }, term.promptContext(p.signal));
+      if (!term.interactive) return cannotAsk(p, `The password of ${o.userLabel ?? 'your account'}`);
+      return term.ask((ctx) => password({ message: `Password for ${o.userLabel ?? 'your account'}:`, mask: '*' }, ctx), p.signal);
     },
 
     registrationToken: async (p) => {
+      await term.idle();
       showRefusal(p);
       if (!term.interactive) return cannotAsk(p, 'A registration token (--registration-token)');
-      return password({ message: 'Registration token:', mask: '*' }, term.promptContext(p.signal));
+      return term.ask((ctx) => password({ message: 'Registration token:', mask: '*' }, ctx), p.signal);
     },
 
     terms: async (p) => {
+      await term.idle();
       term.line(s.bold('The server asks you to accept these policies:'));
       for (const policy of p.policies) {
         const t = pickPolicyTranslation(policy);
@@ -85,47 +93,63 @@ export function terminalStageHandlers(o: TerminalStageOptions): StageHandlers {
         return true;
       }
       if (!term.interactive) return cannotAsk(p, 'Acceptance of the terms (--accept-terms)');
-      return confirm({ message: 'Do you accept these policies?', default: false }, term.promptContext(p.signal));
+      return term.ask((ctx) => confirm({ message: 'Do you accept these policies?', default: false }, ctx), p.signal);
     },
 
     emailAddress: async (p) => {
+      await term.idle();
       if (!term.interactive) return cannotAsk(p, 'An email address (--email)');
-      return input({ message: 'Email address:' }, term.promptContext(p.signal));
+      return term.ask((ctx) => input({ message: 'Email address:' }, ctx), p.signal);
     },
 
     emailSent: (p) => {
-      showRefusal(p);
-      term.info(`A validation email was sent to ${s.bold(p.email ?? 'your address')}. Open the link in it to continue.`);
-      const link = simulator && p.email ? simulator.emailLink(p.email) : null;
-      if (link) {
-        term.line(`  ${s.dim('Embedded homeserver — the email contains this link:')}`);
-        term.line(`  ${s.cyan(link)}`);
-      }
-      const keys = [term.interactive ? 'r resend' : null, term.interactive ? 'Enter check now' : null, link && term.interactive ? 'c click the link for me' : null, term.interactive ? 'Ctrl-C cancel' : null].filter(Boolean);
-      const spin = term.spinner(`Waiting for the link to be opened…${keys.length ? s.dim(` (${keys.join(', ')})`) : ''}`);
-      p.signal.addEventListener('abort', () => spin.stop(), { once: true });
-      term.onKeys((key) => {
-        if (key === '\u0003') o.onInterrupt();
-        else if (key === 'r' || key === 'R') {
-          spin.update('Sending another email…');
-          p.resend();
-        } else if (key === '\r' || key === '\n') {
-          spin.update('Checking…');
-          p.check();
-        } else if ((key === 'c' || key === 'C') && link && simulator) {
-          spin.update('Opening the link…');
-          void simulator.clickEmailLink(link).then(() => p.check(), () => spin.update('Could not open the link; waiting…'));
+      void term.idle().then(() => {
+        if (p.signal.aborted) return;
+        showRefusal(p);
+        // Back in the wait after the user's own check or resend: say what came of it.
+        const action = emailAction;
+        emailAction = null;
+        if (action === 'check' && !p.error) term.warn('Checked: the link has not been opened yet. Still waiting.');
+        else if (action === 'resend') term.info(`Another validation email was sent to ${s.bold(p.email ?? 'your address')}.`);
+        else term.info(`A validation email was sent to ${s.bold(p.email ?? 'your address')}. Open the link in it to continue.`);
+        const link = simulator && p.email ? simulator.emailLink(p.email) : null;
+        if (link && !action) {
+          term.line(`  ${s.dim('Embedded homeserver — the email contains this link:')}`);
+          term.line(`  ${s.cyan(link)}`);
         }
-      }, p.signal);
+        const keys = [term.interactive ? 'r resend' : null, term.interactive ? 'Enter check now' : null, link && term.interactive ? 'c click the link for me' : null, term.interactive ? 'Ctrl-C cancel' : null].filter(Boolean);
+        const spin = term.spinner(`Waiting for the link to be opened…${keys.length ? s.dim(` (${keys.join(', ')})`) : ''}`);
+        p.signal.addEventListener('abort', () => spin.stop(), { once: true });
+        term.onKeys((key) => {
+          if (key === '\u0003') o.onInterrupt();
+          else if (key === 'r' || key === 'R') {
+            emailAction = 'resend';
+            spin.update('Sending another email…');
+            p.resend();
+          } else if (key === '\r' || key === '\n') {
+            emailAction = 'check';
+            spin.update('Checking now…');
+            p.check();
+          } else if ((key === 'c' || key === 'C') && link && simulator) {
+            spin.update('Opening the link…');
+            void simulator.clickEmailLink(link).then(
+              () => p.check(),
+              () => spin.update('Could not open the link; waiting…'),
+            );
+          }
+        }, p.signal);
+      });
     },
 
     msisdnCode: async (p) => {
+      await term.idle();
       showRefusal(p);
       if (!term.interactive) return cannotAsk(p, 'The SMS code');
-      return input({ message: `Code sent by SMS${p.msisdn ? ` to +${p.msisdn}` : ''}:`, validate: (v) => v.trim().length > 0 || 'Type the code' }, term.promptContext(p.signal));
+      return term.ask((ctx) => input({ message: `Code sent by SMS${p.msisdn ? ` to +${p.msisdn}` : ''}:`, validate: (v) => v.trim().length > 0 || 'Type the code' }, ctx), p.signal);
     },
 
     external: async (p) => {
+      await term.idle();
       showRefusal(p);
       const what = p.kind === 'oauth' ? 'Approve this action on your account page' : `Complete ${s.bold(p.type)} in a browser`;
       term.info(`${what}:`);
@@ -137,9 +161,9 @@ export function terminalStageHandlers(o: TerminalStageOptions): StageHandlers {
       }
       const hint = simulator ? ` or type ${s.bold('sim')} to let the embedded homeserver complete it` : '';
       for (;;) {
-        const answer = await input({ message: `Press Enter when done${hint} (checking automatically meanwhile):` }, term.promptContext(p.signal));
+        const answer = await term.ask((ctx) => input({ message: `Press Enter when done${hint} (checking automatically meanwhile):` }, ctx), p.signal);
         if (simulator && answer.trim() === 'sim') {
-          await simulator.completeExternal(p.url);
+          await simulator.completeExternal(p.url, o.userLabel);
           return;
         }
         if (answer.trim() === '') return;

@@ -12,6 +12,7 @@ import { confirm, password } from '@inquirer/prompts';
 import { changePassword, createMatrixClient, register } from '../fetch';
 import type { StageHandlers } from '../run-uia';
 import { pickPolicyTranslation } from '../terms';
+import { DEMO_ACCOUNT, DEMO_NEW_ACCOUNT } from '../testing/demo';
 import { startEmbeddedHomeserver } from './embedded';
 import { EXIT, exitCodeFor } from './exit-codes';
 import { createTerminal, type Terminal } from './terminal';
@@ -28,7 +29,7 @@ function tourHandlers(term: Terminal, script: { registrationToken: string; passw
     registrationToken: async (p) => {
       await settle();
       if (p.error) say(`refused: ${p.error.message}`);
-      if (term.interactive) return password({ message: `Registration token (the demo server's is "${script.registrationToken}"):`, mask: '*' }, term.promptContext(p.signal));
+      if (term.interactive) return term.ask((ctx) => password({ message: `Registration token (the demo server's is "${script.registrationToken}"):`, mask: '*' }, ctx), p.signal);
       say(`typing the registration token ${s.dim('(hidden)')}`);
       return script.registrationToken;
     },
@@ -39,7 +40,7 @@ function tourHandlers(term: Terminal, script: { registrationToken: string; passw
         const t = pickPolicyTranslation(policy);
         term.line(`        • ${s.bold(t.name)} ${s.dim(`v${policy.version}`)} ${s.cyan(t.url)}`);
       }
-      if (term.interactive) return confirm({ message: 'Accept these policies?', default: true }, term.promptContext(p.signal));
+      if (term.interactive) return term.ask((ctx) => confirm({ message: 'Accept these policies?', default: true }, ctx), p.signal);
       say('accepting them');
       return true;
     },
@@ -48,7 +49,7 @@ function tourHandlers(term: Terminal, script: { registrationToken: string; passw
       if (p.error) say(`${s.red('refused')}: ${p.error.message} — asked again`);
       if (term.interactive) {
         const hint = p.attempt === 1 ? `try a wrong one first, then "${script.password}"` : `the right one is "${script.password}"`;
-        return password({ message: `Current password (${hint}):`, mask: '*' }, term.promptContext(p.signal));
+        return term.ask((ctx) => password({ message: `Current password (${hint}):`, mask: '*' }, ctx), p.signal);
       }
       const wrong = p.attempt === 1;
       say(`typing ${wrong ? 'a wrong' : 'the right'} password ${s.dim('(hidden)')}`);
@@ -62,12 +63,12 @@ async function tour(term: Terminal): Promise<void> {
   term.line(s.bold('matrix-uia — User-Interactive Authentication as a statechart'));
   term.line(s.dim(term.interactive ? 'Interactive tour: you answer each stage.' : 'No terminal on stdin: the answers are scripted.'));
   term.line();
-  const hs = await startEmbeddedHomeserver();
+  const hs = await startEmbeddedHomeserver('demo');
   try {
     term.info(`Embedded demo homeserver (a simulator) listening at ${s.bold(hs.url)}`);
     const anonymous = createMatrixClient({ baseUrl: hs.url });
-    const username = 'newcomer';
-    const newPassword = 'tour-password-1';
+    const username = DEMO_NEW_ACCOUNT.localpart;
+    const newPassword = DEMO_NEW_ACCOUNT.password;
 
     term.line();
     term.line(s.bold(`1. Register @${username} (registration token → terms → dummy)`));
@@ -76,19 +77,19 @@ async function tour(term: Terminal): Promise<void> {
       { username, password: newPassword, initialDeviceDisplayName: 'npm start' },
       { handlers: tourHandlers(term, { registrationToken: hs.registrationToken, password: newPassword, wrongPassword: 'not-it' }), onSnapshot: transitionLogger(term, '    ') },
     );
-    term.success(`Registered ${s.bold(reg.user_id)} with session ${reg.device_id ?? '(none)'} ${s.dim('(access token kept, not printed)')}`);
+    term.success(`Registered ${s.bold(reg.user_id)} on device ${reg.device_id ?? '(none)'} ${s.dim('(access token kept, not printed)')}`);
 
     term.line();
     term.line(s.bold('2. Change the password (password stage: wrong, then right)'));
     const user = anonymous.withAccessToken(reg.access_token);
     await changePassword(
       user,
-      { newPassword: 'tour-password-2', logoutDevices: false },
+      { newPassword: DEMO_NEW_ACCOUNT.nextPassword, logoutDevices: false },
       { userId: reg.user_id, handlers: tourHandlers(term, { registrationToken: hs.registrationToken, password: newPassword, wrongPassword: 'not-it' }), onSnapshot: transitionLogger(term, '    ') },
     );
     term.success('Password changed.');
     term.line();
-    term.line(`Next: ${s.bold('npx tsx src/cli/main.ts --help')} — every command runs against this demo server without --homeserver.`);
+    term.line(`Next: ${s.bold('npx tsx src/cli/main.ts --help')}; every command runs against a fresh demo server with ${s.bold('--simulator')}, e.g. ${s.bold(`npx tsx src/cli/main.ts delete-device ${DEMO_ACCOUNT.otherDeviceId} --simulator`)}.`);
   } finally {
     await hs.close();
   }

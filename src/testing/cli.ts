@@ -1,64 +1,29 @@
 /**
- * `npm run homeserver` (`tsx src/testing/cli.ts [--port N] [--quiet]`): starts the simulator
- * alone with the demo account, prints where it listens and how to sign in, logs each request
- * (secrets redacted), and stops on Ctrl-C (SIGINT) or SIGTERM.
+ * `npm run homeserver` (`tsx src/testing/cli.ts [--preset NAME] [--port N] [--delay MS] [--quiet]`):
+ * starts the simulator alone with the demo accounts and the chosen preset, prints where it
+ * listens, how to sign in and which flows each endpoint offers, logs each request (secrets
+ * redacted), and stops on Ctrl-C (SIGINT) or SIGTERM. `--help` lists the presets; the work is
+ * done by src/testing/homeserver-cli.ts.
  */
-import { createHomeserver } from './homeserver';
-import { DEMO_ACCOUNT, demoConfig } from './demo';
+import { runHomeserverCli } from './homeserver-cli';
 
-interface CliOptions {
-  port: number;
-  quiet: boolean;
-}
-
-function usage(): string {
-  return 'Usage: homeserver [--port N] [--quiet]\n  --port N   listen on 127.0.0.1:N (default 8008; 0 picks a free port)\n  --quiet    do not log requests\n';
-}
-
-/** Parses `--port N`, `--port=N`, `--quiet`, `--help`. */
-export function parseArgs(argv: readonly string[]): CliOptions | { help: true } | { error: string } {
-  const out: CliOptions = { port: 8008, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--help' || arg === '-h') return { help: true };
-    if (arg === '--quiet' || arg === '-q') out.quiet = true;
-    else if (arg === '--port' || arg.startsWith('--port=')) {
-      const value = arg.includes('=') ? arg.slice('--port='.length) : argv[++i];
-      const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) return { error: `Invalid port: ${value ?? '(missing)'}` };
-      out.port = port;
-    } else return { error: `Unknown argument: ${arg}` };
-  }
-  return out;
-}
+// `npm run homeserver -- --help | head -1`: a closed pipe ends the program quietly.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 async function main(): Promise<void> {
-  const opts = parseArgs(process.argv.slice(2));
-  if ('help' in opts) {
-    process.stdout.write(usage());
+  const result = await runHomeserverCli(process.argv.slice(2), {
+    out: (text) => process.stdout.write(text),
+    err: (text) => process.stderr.write(text),
+  });
+  if ('exitCode' in result) {
+    process.exitCode = result.exitCode;
     return;
   }
-  if ('error' in opts) {
-    process.stderr.write(`${opts.error}\n${usage()}`);
-    process.exitCode = 2;
-    return;
-  }
-  const hs = createHomeserver(demoConfig());
-  const { url, close } = await hs.listen(opts.port);
-  if (!opts.quiet) hs.onRequest((e) => process.stdout.write(`${e.method} ${e.path} → ${e.status}\n`));
-  process.stdout.write(
-    [
-      `Matrix homeserver simulator listening on ${url}`,
-      `  demo account:       ${DEMO_ACCOUNT.userId}  password: ${DEMO_ACCOUNT.password}`,
-      `  access token:       ${DEMO_ACCOUNT.accessToken}  (device ${DEMO_ACCOUNT.deviceId})`,
-      `  registration token: ${DEMO_ACCOUNT.registrationToken}`,
-      `  outbox (emails/SMS): ${url}/_simulator/outbox`,
-      'Press Ctrl-C to stop.',
-      '',
-    ].join('\n'),
-  );
   const stop = () => {
-    void close().then(() => {
+    void result.close().then(() => {
       process.stdout.write('Simulator stopped.\n');
       process.exit(0);
     });

@@ -12,6 +12,7 @@ import { accountManagementRoutes } from './routes-account-management';
 import { delegatedRoutes } from './routes-delegated';
 import { deviceRoutes } from './routes-devices';
 import { fallbackRoutes } from './routes-fallback';
+import { faviconRoutes } from './routes-favicon';
 import { keyRoutes } from './routes-keys';
 import { registerRoutes } from './routes-register';
 import { sessionRoutes } from './routes-session';
@@ -30,6 +31,7 @@ export const ROUTES: readonly Route[] = [
   ...fallbackRoutes,
   ...simulatorRoutes,
   ...adminRoutes,
+  ...faviconRoutes,
 ];
 
 /** The routes of a server that delegates auth: its own answers first, then the rest. */

@@ -6,7 +6,7 @@
  */
 import { Accounts, type DeviceInput, type UserRecord } from './accounts';
 import { resolveConfig, type HomeserverConfig, type ResolvedConfig } from './config';
-import { CORS_HEADERS, dispatch, parseRequest } from './dispatch';
+import { CORS_HEADERS, dispatch, parseRequest, ROUTES } from './dispatch';
 import { createFetch, type FetchFunction } from './fetch-adapter';
 import { isResponse, type SimRequest, type SimResponse } from './http-types';
 import { listenHttp, type ListeningServer } from './http-server';
@@ -125,7 +125,7 @@ export function createHomeserver(input: HomeserverConfig = {}): Homeserver {
     const answer: SimResponse = { ...res, headers: { ...CORS_HEADERS, ...res.headers } };
     const entry: RequestLogEntry = {
       method: req.method.toUpperCase(),
-      path: redactPath(req.path),
+      path: redactPath(req.path, ROUTES, req.method),
       body: isResponse(parsed) ? undefined : redact(parsed.body),
       authenticated: !isResponse(parsed) && (!!parsed.headers['authorization'] || parsed.query.has('access_token')),
       status: answer.status,

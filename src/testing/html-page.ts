@@ -16,6 +16,7 @@ export function page(title: string, body: string, script = ''): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" href="data:,">
 <style>
 body { font-family: system-ui, sans-serif; max-width: 32rem; margin: 3rem auto; padding: 0 1rem; line-height: 1.5; }
 .error { color: #b00020; }
@@ -24,9 +25,11 @@ button { font-size: 1em; padding: 0.4em 1.2em; }
 </style>
 </head>
 <body>
+<main>
 <h1>${escapeHtml(title)}</h1>
 ${body}
 <p class="note">Matrix homeserver simulator (matrix-uia/testing)</p>
+</main>
 ${script ? `<script>\n${script}\n</script>` : ''}
 </body>
 </html>

@@ -20,7 +20,7 @@ export type {
 } from './config';
 export { synapse167Config, synapsePreset, SYNAPSE_167_QUIRKS, SYNAPSE_PRESET_ADMIN } from './presets';
 export type { Synapse167Variant } from './presets';
-export { demoConfig, DEMO_ACCOUNT } from './demo';
+export { demoConfig, demoUsers, DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, DEMO_NEW_ACCOUNT } from './demo';
 export { delegatedConfig } from './presets-delegated';
 export { resolveDelegatedAuth, ACCOUNT_MANAGEMENT_PATH, OAUTH_ISSUER_PATH, STABLE_ACTIONS } from './delegated';
 export type { DelegatedAuthConfig, ResolvedDelegatedAuth, ActionNaming } from './delegated';
@@ -32,7 +32,7 @@ export { RegistrationTokens } from './registration-tokens';
 export type { RegistrationTokenInfo } from './registration-tokens';
 export { UiaSessions } from './uia-sessions';
 export type { SessionThreepid, UiaSession } from './uia-sessions';
-export { REDACTED_KEYS, redact } from './request-log';
+export { isRedactedKey, redact } from './request-log';
 export type { RequestLogEntry } from './request-log';
 export { AUTH_DONE_SCRIPT } from './fallback-pages';
 export { OAUTH_APPROVE_PATH, OAUTH_STAGES } from './stage-params';

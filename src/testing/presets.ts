@@ -1,6 +1,6 @@
 /**
  * Configurations matching the Synapse 1.67.0 servers of the recordings
- * (`shared/fixtures/synapse-1.67.0-uia.json`): port 8008 open registration (dummy or email),
+ * (`test/fixtures/synapse-1.67.0-uia.json`): port 8008 open registration (dummy or email),
  * 8009 registration token required, 8010 recaptcha + terms. The quirks Synapse showed there are
  * switched on; everything else is the simulator's spec behaviour, which the recordings agree with.
  */

@@ -41,7 +41,7 @@ export class TmuxSession {
    * Waits until the screen matches, polling `capture()`. Bounded: fails with the screen content
    * after `timeoutMs` so a hang is a readable failure, not a stuck test.
    */
-  async waitFor(pattern: string | RegExp | ((screen: string) => boolean), timeoutMs = 15000): Promise<string> {
+  async waitFor(pattern: string | RegExp | ((screen: string) => boolean), timeoutMs = 45000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     const matches = typeof pattern === 'string' ? (s: string) => s.includes(pattern) : pattern instanceof RegExp ? (s: string) => pattern.test(s) : pattern;
     for (;;) {
@@ -53,7 +53,7 @@ export class TmuxSession {
   }
 
   /** The program's exit code, once it has ended. */
-  async exitCode(timeoutMs = 15000): Promise<number> {
+  async exitCode(timeoutMs = 45000): Promise<number> {
     const screen = await this.waitFor(/\[exit \d+\]/, timeoutMs);
     return Number(/\[exit (\d+)\]/.exec(screen)![1]);
   }

@@ -177,7 +177,13 @@ describe.each(TRANSPORTS)('operations (%s)', (transport) => {
     const url: string = first.body.params[stage].url;
     expect(url).toBe(`${h.base}/_simulator/oauth/approve?session=${session}`);
     expect((await h.call('POST', `${V3}/keys/device_signing/upload`, { ...body, auth: { type: stage, session } }, 'tok_a1')).body.completed).toEqual([]);
-    expect((await h.open(url)).status).toBe(200); // the user approves in the browser
+    // Opening the page only asks (issue 16): the user's click on its button approves.
+    const asked = await h.open(url);
+    expect(asked.status).toBe(200);
+    expect(asked.text).toMatch(/<form method="post"[^>]*>[\s\S]*<button type="submit">Approve<\/button>/);
+    expect((await h.call('POST', `${V3}/keys/device_signing/upload`, { ...body, auth: { session } }, 'tok_a1')).status).toBe(401);
+    const approved = await postForm(h, url, {});
+    expect(approved.text).toContain('Request approved');
     expect((await h.call('POST', `${V3}/keys/device_signing/upload`, { ...body, auth: { session } }, 'tok_a1')).status).toBe(200);
   });
 
