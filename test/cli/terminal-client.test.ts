@@ -3,9 +3,10 @@
  * simulator this test starts on 127.0.0.1, and as a plain child process in `--json` mode.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { createMatrixClient, loginWithPassword } from '../../src/fetch';
+import { createMatrixClient, deleteDevice, loginWithPassword } from '../../src/fetch';
 import { DEMO_ACCOUNT, delegatedConfig, startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
 import { version } from '../../package.json';
 import { TmuxSession } from './tmux';
@@ -387,6 +388,18 @@ describe('conventions as a plain child process (#16.2, #16.3)', () => {
     expect(forced.stderr).toContain('\u001b[31m✖');
     expect(plain.stderr).not.toContain('\u001b[');
     expect(zero.stderr).not.toContain('\u001b[');
+  });
+
+  test('why the device list is checked first: Synapse 1.67 (recorded) and the simulator answer 200 {} to deleting an unknown device', async () => {
+    const recording = JSON.parse(readFileSync(resolve(ROOT, 'test/fixtures/synapse-1.67.0-uia.json'), 'utf8')) as {
+      exchanges: { method: string; url: string; request_body: { auth?: unknown } | null; status: number; response_body: unknown }[];
+    };
+    const synapse = recording.exchanges.find((x) => x.method === 'DELETE' && x.url.endsWith('/devices/NOPE') && x.request_body?.auth);
+    expect(synapse).toMatchObject({ status: 200, response_body: {} });
+    const s = await serve();
+    const token = s.server.createAccessToken(ALICE.userId, 'MAIN');
+    const client = createMatrixClient({ baseUrl: s.url, accessToken: token });
+    await expect(deleteDevice(client, 'NOPE', { userId: ALICE.userId, handlers: { password: () => ALICE.password } })).resolves.toEqual({});
   });
 
   test('delete-device of an unknown device says the server has no such device, before asking any password', async () => {
