@@ -512,6 +512,8 @@ describe('the next-generation server (OAuth 2.0, MAS-style)', () => {
     await pickDelegated(page);
     await expectAccessible(page, 'delegated server picked');
     await pickOperation(page, 'Delete a device');
+    // The form says before anything is sent where it will continue.
+    expect(await page.getByTestId('delegated-note').textContent()).toBe('This server signs devices out on your account page, not in apps. The request is not sent: this page gives you the link instead.');
     await page.getByLabel('Device to delete').selectOption('ALICEPHONE');
     await work(page).getByRole('button', { name: 'Delete device' }).click();
 
