@@ -1,4 +1,16 @@
-/** Jest runs every test under test/ through ts-jest (CommonJS output, type-checked separately by `npm run typecheck`). */
+/**
+ * Jest runs every test under test/ through ts-jest (CommonJS output, type-checked separately by
+ * `npm run typecheck`).
+ *
+ * `MATRIX_UIA_XSTATE=<package name>` runs the suite on another xstate, installed as an npm alias
+ * (e.g. `xstate-lowest`, the oldest version the peer range allows; scripts/test-lowest-xstate.mjs):
+ * every import of xstate, the library's and @xstate/react's, is mapped to it.
+ */
+const path = require('node:path');
+
+const xstateAlias = process.env.MATRIX_UIA_XSTATE;
+const xstateDir = xstateAlias ? path.dirname(require.resolve(`${xstateAlias}/package.json`, { paths: [__dirname] })) : undefined;
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -24,6 +36,7 @@ module.exports = {
   moduleNameMapper: {
     '^matrix-uia$': '<rootDir>/src/index.ts',
     '^matrix-uia/(.*)$': '<rootDir>/src/$1/index.ts',
+    ...(xstateDir ? { '^xstate$': xstateDir, '^xstate/(.*)$': `${xstateDir}/$1` } : {}),
   },
   testTimeout: 20000,
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],

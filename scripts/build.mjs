@@ -1,83 +1,147 @@
 /**
- * Builds the package: every entry as ESM (.mjs) and CommonJS (.cjs) with esbuild, plus type
- * declarations with tsc.
+ * Builds the package into dist/, unbundled: one ES module (.mjs) and one CommonJS module (.cjs)
+ * per source module of machines/ and src/ (the CLI aside), with declarations for each format
+ * (.d.mts beside the .mjs, .d.cts beside the .cjs).
  *
- * The core (machines/ and the top-level files of src/) is bundled into the main entry only. The
- * other entries (fetch, testing, browser, react, matrix-js-sdk) import it from `matrix-uia`, so an
- * app that uses several entries gets one copy of the chart and one identity for each error class
- * (`instanceof` works across entries). A non-core entry may therefore import from the core only
- * names that `src/index.ts` exports; scripts/check-package.mjs verifies the result loads.
+ * Why unbundled: an app's bundler can only drop what it does not import when the package's
+ * modules are separate files (`sideEffects: false` then drops whole files). A bundled
+ * dist/index.mjs made every app ship all nine stage machines. It also gives every entry one
+ * identity for the core: `matrix-uia/fetch` and `matrix-uia` import the same
+ * dist/src/errors.mjs, so `instanceof` works across entries without any trick.
+ *
+ * How: esbuild with `bundle: true` and a plugin that marks every relative import external and
+ * rewrites it to the output file it names (`./errors` → `./errors.mjs` / `./errors.cjs`,
+ * `../machines/stages` → `../machines/stages/index.mjs`), so each output file is exactly one
+ * source module and Node's ESM resolver finds its imports. tsc writes the declarations once
+ * (dist/types, removed afterwards); each .d.ts is copied to .d.mts and .d.cts with its relative
+ * specifiers rewritten the same way, so TypeScript's node16/nodenext resolution reads ESM types
+ * under `import` and CJS types under `require`.
+ *
+ * The CLI (src/cli/main.ts) is a program, not a library: it is bundled into one file,
+ * dist/cli.cjs, with everything it imports (commander, @inquirer/*, the library itself) except
+ * Node's builtins and xstate (a peer, installed with the package), so library users install no
+ * runtime dependency.
+ *
+ * No source maps are shipped: the output is not minified and keeps each source module's file
+ * name, so stack traces already point at a readable file; maps would have to carry the sources
+ * (src/ is not shipped) and would double the tarball for no gain in an app's bundle.
  */
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
 
-/** Entry name → source. Entries whose source does not exist yet are skipped. */
-const entries = {
-  index: 'src/index.ts',
-  fetch: 'src/fetch/index.ts',
-  testing: 'src/testing/index.ts',
-  browser: 'src/browser/index.ts',
-  react: 'src/react/index.ts',
-  'matrix-js-sdk': 'src/matrix-js-sdk/index.ts',
-};
-
-/** True for files that make up the core entry. */
-function isCore(file) {
-  const rel = path.relative(root, file);
-  if (rel.startsWith('machines' + path.sep)) return true;
-  return rel.startsWith('src' + path.sep) && path.dirname(rel) === 'src';
+/** Every source file of the library: machines/ and src/ without the CLI and tests. */
+function librarySources() {
+  const out = [];
+  const walk = (dir) => {
+    for (const name of readdirSync(dir)) {
+      const file = path.join(dir, name);
+      const rel = path.relative(root, file);
+      if (rel === path.join('src', 'cli')) continue;
+      if (statSync(file).isDirectory()) walk(file);
+      else if (/\.tsx?$/.test(name) && !/\.(test|d)\.tsx?$/.test(name)) out.push(file);
+    }
+  };
+  walk(path.join(root, 'machines'));
+  walk(path.join(root, 'src'));
+  return out.sort();
 }
 
-/** Sends a non-core entry's imports of core files to the package itself. */
-const coreAsPackage = (entryName) => ({
-  name: 'core-as-package',
+/** The source file a relative specifier names (TypeScript's extensionless / directory imports). */
+function resolveSource(fromDir, spec) {
+  const base = path.resolve(fromDir, spec.replace(/\.(m|c)?js$/, ''));
+  return [base + '.ts', base + '.tsx', path.join(base, 'index.ts'), path.join(base, 'index.tsx')].find((c) => existsSync(c));
+}
+
+/** `./errors` → `./errors.mjs` (or `.cjs`), relative to the importing file. */
+function rewriteSpecifier(fromDir, spec, ext) {
+  const file = resolveSource(fromDir, spec);
+  if (!file) throw new Error(`cannot resolve ${spec} from ${path.relative(root, fromDir)}`);
+  let rel = path.relative(fromDir, file).replace(/\.tsx?$/, ext).split(path.sep).join('/');
+  if (!rel.startsWith('.')) rel = './' + rel;
+  return rel;
+}
+
+/** Keeps each module its own file: relative imports stay imports, pointed at the output file. */
+const oneFilePerModule = (ext, entries) => ({
+  name: 'one-file-per-module',
   setup(b) {
-    if (entryName === 'index') return;
     b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      const resolved = path.resolve(args.resolveDir, args.path);
-      const candidates = [resolved + '.ts', resolved + '.tsx', path.join(resolved, 'index.ts')];
-      const file = candidates.find((c) => existsSync(c));
-      if (file && isCore(file)) return { path: 'matrix-uia', external: true };
-      return undefined;
+      if (args.kind === 'entry-point') return undefined;
+      const file = resolveSource(args.resolveDir, args.path);
+      if (!file || !entries.has(file)) throw new Error(`${args.importer}: ${args.path} is not a library module`);
+      return { path: rewriteSpecifier(args.resolveDir, args.path, ext), external: true };
     });
+    // Bare imports (xstate, react, node:*) are the app's: never bundled.
+    b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
   },
 });
 
-const external = ['xstate', 'xstate/*', 'react', 'react/*', 'react-dom', '@xstate/react', 'matrix-js-sdk', 'matrix-js-sdk/*', 'commander', '@inquirer/prompts', 'node:*'];
+/** Marks the packages whose names match `filter` free of side effects (tree-shaken per module). */
+function sideEffectFree(filter) {
+  return {
+    name: 'side-effect-free',
+    setup(b) {
+      b.onResolve({ filter }, async (args) => {
+        if (args.pluginData === 'resolved') return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, resolveDir: args.resolveDir, importer: args.importer, pluginData: 'resolved' });
+        return r.errors.length ? undefined : { ...r, sideEffects: false };
+      });
+    },
+  };
+}
+
+/** The licence text of every third-party package bundled into the CLI (their licences ask for it). */
+function thirdPartyNotices(metafile) {
+  const dirs = new Set();
+  const output = Object.values(metafile.outputs)[0];
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue;
+    const m = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+    if (m) dirs.add(m[1]);
+  }
+  const parts = ['Third-party software bundled into dist/cli.cjs (the matrix-uia command line), with its licences.', ''];
+  for (const dir of [...dirs].sort()) {
+    const abs = path.join(root, dir);
+    const pkg = JSON.parse(readFileSync(path.join(abs, 'package.json'), 'utf8'));
+    const licenceFile = readdirSync(abs).find((n) => /^(licen[cs]e|copying)/i.test(n));
+    parts.push('='.repeat(78), `${pkg.name}@${pkg.version} (${pkg.license ?? 'see below'})`, '');
+    parts.push(licenceFile ? readFileSync(path.join(abs, licenceFile), 'utf8').trim() : `License: ${pkg.license}`, '');
+  }
+  return parts.join('\n');
+}
 
 rmSync(dist, { recursive: true, force: true });
+const sources = librarySources();
+const entrySet = new Set(sources);
 
-for (const [name, src] of Object.entries(entries)) {
-  if (!existsSync(path.join(root, src))) {
-    console.log(`skip ${name}: ${src} does not exist`);
-    continue;
-  }
-  for (const format of ['esm', 'cjs']) {
-    await build({
-      entryPoints: [path.join(root, src)],
-      outfile: path.join(dist, `${name}.${format === 'esm' ? 'mjs' : 'cjs'}`),
-      bundle: true,
-      format,
-      platform: name === 'testing' ? 'node' : 'neutral',
-      mainFields: ['module', 'main'],
-      target: 'es2022',
-      sourcemap: true,
-      external,
-      plugins: [coreAsPackage(name)],
-      logLevel: 'warning',
-    });
-  }
-  console.log(`built ${name}`);
+for (const [format, ext] of [
+  ['esm', '.mjs'],
+  ['cjs', '.cjs'],
+]) {
+  await build({
+    entryPoints: sources,
+    outdir: dist,
+    outbase: root,
+    outExtension: { '.js': ext },
+    bundle: true,
+    format,
+    platform: 'neutral',
+    target: 'es2022',
+    sourcemap: false,
+    plugins: [oneFilePerModule(ext, entrySet)],
+    logLevel: 'warning',
+  });
+  console.log(`built ${sources.length} ${format} modules`);
 }
 
 if (existsSync(path.join(root, 'src/cli/main.ts'))) {
-  await build({
+  const result = await build({
     entryPoints: [path.join(root, 'src/cli/main.ts')],
     outfile: path.join(dist, 'cli.cjs'),
     bundle: true,
@@ -85,11 +149,54 @@ if (existsSync(path.join(root, 'src/cli/main.ts'))) {
     platform: 'node',
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
-    external,
+    // Everything but Node's builtins and the xstate peer is bundled: commander, @inquirer/* and
+    // whatever else the CLI comes to import are devDependencies, not the library users'.
+    external: ['xstate', 'xstate/*'],
+    // ES modules of the dependencies, so unused prompts (the editor prompt and its encoding
+    // tables, 0.7 MB) are dropped; @inquirer/prompts re-exports every prompt and does not declare
+    // itself free of side effects, which its packages are.
+    mainFields: ['module', 'main'],
+    conditions: ['import'],
+    plugins: [sideEffectFree(/^@inquirer\//)],
+    // Not mangled: identifiers stay readable in a stack trace.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: 'none',
+    metafile: true,
     logLevel: 'warning',
   });
-  console.log('built cli');
+  writeFileSync(path.join(dist, 'cli.licenses.txt'), thirdPartyNotices(result.metafile));
+  console.log('built cli (bundled, with dist/cli.licenses.txt)');
 }
 
+// Declarations: one tsc run, then a .d.mts and a .d.cts per module with rewritten specifiers.
+const typesDir = path.join(dist, 'types');
 execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-console.log('built declarations');
+let declarations = 0;
+// Relative specifiers in `from '…'`, `import('…')` and `import '…'`, including tsc's `import(".")`.
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.\.?(?:\/[^'"]*)?)\2/g;
+const copyDeclarations = (dir) => {
+  for (const name of readdirSync(dir)) {
+    const file = path.join(dir, name);
+    if (statSync(file).isDirectory()) {
+      copyDeclarations(file);
+      continue;
+    }
+    if (!name.endsWith('.d.ts')) continue;
+    const rel = path.relative(typesDir, file);
+    const sourceDir = path.dirname(path.join(root, rel));
+    const text = readFileSync(file, 'utf8');
+    for (const [dts, ext] of [
+      ['.d.mts', '.mjs'],
+      ['.d.cts', '.cjs'],
+    ]) {
+      const out = path.join(dist, rel.replace(/\.d\.ts$/, dts));
+      mkdirSync(path.dirname(out), { recursive: true });
+      writeFileSync(out, text.replace(SPECIFIER, (_, head, q, spec) => `${head}${q}${rewriteSpecifier(sourceDir, spec, ext)}${q}`));
+    }
+    declarations++;
+  }
+};
+copyDeclarations(typesDir);
+rmSync(typesDir, { recursive: true, force: true });
+console.log(`built ${declarations} declarations (.d.mts and .d.cts)`);

@@ -1,30 +1,134 @@
 /**
- * Loads every built entry the way an app would (through the package's own `exports` map, in
- * both module systems) and checks that each named export is defined. Catches a non-core entry
- * importing a core name that src/index.ts does not export (see scripts/build.mjs).
+ * `npm run check:package`: the package as users install it. CI runs it (.ci/run); exit 1 on any
+ * failure. Steps, each on the packed tarball (scripts/packed-package.mjs):
+ *
+ * 1. publint --strict and @arethetypeswrong/cli (its strict profile: node10, node16 from CJS and
+ *    from ESM, bundler) on the tarball.
+ * 2. `npm i <tarball> xstate` in an empty project installs exactly those two packages (no
+ *    runtime dependency: the CLI's are bundled into dist/cli.cjs), and the CLI starts.
+ * 3. Every `exports` entry loads with `import` and `require`, each named export defined.
+ * 4. Node consumers (test/consumer/): ESM and CJS each change a password against the simulator
+ *    over HTTP on 127.0.0.1; the ESM and CJS copies in one process recognise each other's errors.
+ * 5. TypeScript strict: `moduleResolution: bundler` and `module: nodenext` (.mts and .cts) projects
+ *    compile against the installed declarations.
+ * 6. A Vite production build of a React page using `matrix-uia/react`.
+ *
+ * Tools (publint, attw, tsc, vite) are the repo's own devDependencies; the package and its peers
+ * come from the scratch projects' node_modules, installed by npm from the tarball.
  */
-import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
 
-const require = createRequire(import.meta.url);
-const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { cleanup, installedPackages, pinned, ROOT, run, scratchProject, tarball } from './packed-package.mjs';
+
+const CONSUMER = path.join(ROOT, 'test', 'consumer');
+const bin = (p) => path.join(ROOT, 'node_modules', p);
+const read = (f) => readFileSync(path.join(CONSUMER, f), 'utf8');
+const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+
 let failures = 0;
-for (const [sub, target] of Object.entries(pkg.exports)) {
-  if (typeof target === 'string') continue;
-  const spec = sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`;
-  if (!existsSync(new URL(`../${target.require}`, import.meta.url))) {
-    console.log(`-  ${spec}: not built (no source)`);
-    continue;
-  }
-  const cjs = require(spec);
-  const esm = await import(spec);
-  const names = Object.keys(esm).filter((k) => k !== 'default');
-  const missing = names.filter((k) => esm[k] === undefined || cjs[k] === undefined);
-  if (missing.length || names.length === 0) {
+async function step(label, fn) {
+  const started = process.hrtime.bigint();
+  try {
+    const note = await fn();
+    console.log(`✓ ${label}${note ? `: ${note}` : ''} (${Number((process.hrtime.bigint() - started) / 1_000_000n) / 1000} s)`);
+  } catch (e) {
     failures++;
-    console.log(`✗ ${spec}: ${names.length} exports, undefined: ${missing.join(', ') || '(none exported)'}`);
-  } else {
-    console.log(`✓ ${spec}: ${names.length} exports (esm and cjs)`);
+    console.log(`✗ ${label}\n${String(e instanceof Error ? e.message : e).replace(/^/gm, '    ')}`);
   }
 }
-process.exit(failures ? 1 : 0);
+
+const tgz = tarball();
+console.log(`tarball: ${path.relative(ROOT, tgz)} (${(statSync(tgz).size / 1024).toFixed(1)} KB)`);
+
+await step('publint --strict', () => {
+  const out = run(process.execPath, [bin('publint/src/cli.js'), 'run', tgz, '--strict'], ROOT);
+  if (!/All good/.test(out)) throw new Error(out);
+  return 'all good';
+});
+
+await step('@arethetypeswrong/cli (node10, node16 from CJS and ESM, bundler)', () => {
+  run(process.execPath, [bin('@arethetypeswrong/cli/dist/index.js'), tgz, '--format', 'table-flipped'], ROOT);
+  return 'no problems';
+});
+
+// 2. Two packages exactly, and the bundled CLI runs without its (dev) dependencies.
+const lib = scratchProject('lib', [tgz, pinned('xstate')]);
+await step('npm i <tarball> xstate installs exactly two packages', () => {
+  const names = installedPackages(lib);
+  if (names.join() !== 'matrix-uia,xstate') throw new Error(`installed: ${names.join(', ')}`);
+  const help = run(process.execPath, [path.join(lib, 'node_modules/.bin/matrix-uia'), '--help'], lib);
+  if (!/Usage: matrix-uia/.test(help)) throw new Error(`matrix-uia --help printed:\n${help}`);
+  return `${names.join(' + ')}; the matrix-uia command starts`;
+});
+
+// 4. Node consumers.
+for (const file of ['node-esm.mjs', 'node-cjs.cjs', 'dual-copy.mjs']) {
+  await step(`Node consumer ${file}`, () => {
+    copyFileSync(path.join(CONSUMER, file), path.join(lib, file));
+    return run(process.execPath, [file], lib).trim();
+  });
+}
+cleanup(lib);
+
+// 5 and 6 need the React peers and type packages.
+const app = scratchProject(
+  'app',
+  [tgz, ...['xstate', 'react', 'react-dom', '@xstate/react', '@types/react', '@types/react-dom', '@types/node'].map(pinned)],
+  {
+    'bundler/app.ts': read('ts/app.ts'),
+    'bundler/screen.tsx': read('ts/screen.tsx'),
+    'bundler/tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', jsx: 'react-jsx', lib: ['ES2022', 'DOM'], types: ['node'], skipLibCheck: false },
+      files: ['app.ts', 'screen.tsx'],
+    }),
+    'nodenext/app.mts': read('ts/app.ts'),
+    'nodenext/app.cts': read('ts/app.ts'),
+    'nodenext/tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, noEmit: true, target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', lib: ['ES2022', 'DOM'], types: ['node'], skipLibCheck: false },
+      files: ['app.mts', 'app.cts'],
+    }),
+    ...Object.fromEntries(readdirSync(path.join(CONSUMER, 'vite')).map((f) => [`vite/${f}`, read(`vite/${f}`)])),
+  },
+  { type: 'module' },
+);
+// 3. Every entry in both module systems, from the installed package (with the React peers).
+await step('every exports entry loads with import and require', () => {
+  const entries = Object.keys(pkg.exports).filter((k) => k !== './package.json').map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+  const script = `
+    import { createRequire } from 'node:module';
+    const require = createRequire(import.meta.url);
+    const out = [];
+    for (const spec of ${JSON.stringify(entries)}) {
+      const esm = await import(spec);
+      const cjs = require(spec);
+      const names = Object.keys(esm).filter((k) => k !== 'default');
+      const missing = names.filter((k) => esm[k] === undefined || cjs[k] === undefined);
+      const onlyCjs = Object.keys(cjs).filter((k) => !(k in esm) && k !== '__esModule');
+      if (!names.length || missing.length || onlyCjs.length) throw new Error(spec + ': ' + names.length + ' exports, undefined: ' + missing + ', only in CJS: ' + onlyCjs);
+      out.push(spec + ' ' + names.length);
+    }
+    console.log(out.join(', '));`;
+  return run(process.execPath, ['--input-type=module', '-e', script], app).trim();
+});
+
+for (const project of ['bundler', 'nodenext']) {
+  await step(`TypeScript strict, ${project}`, () => {
+    run(process.execPath, [bin('typescript/bin/tsc'), '-p', path.join(app, project, 'tsconfig.json')], app);
+    return `tsc ${JSON.parse(readFileSync(bin('typescript/package.json'), 'utf8')).version}, skipLibCheck off`;
+  });
+}
+await step('Vite production build of a React page on matrix-uia/react', () => {
+  const dir = path.join(app, 'vite');
+  run(process.execPath, [bin('vite/bin/vite.js'), 'build'], dir);
+  const assets = readdirSync(path.join(dir, 'dist', 'assets')).filter((f) => f.endsWith('.js'));
+  if (!assets.length) throw new Error('no JavaScript in dist/assets');
+  const js = readFileSync(path.join(dir, 'dist', 'assets', assets[0]), 'utf8');
+  if (!js.includes('m.login.password')) throw new Error('the page bundle has no password stage');
+  return `vite ${JSON.parse(readFileSync(bin('vite/package.json'), 'utf8')).version}, ${assets.length} JS asset(s), ${(js.length / 1024).toFixed(1)} KB minified (React included)`;
+});
+cleanup(app);
+
+console.log(failures ? `${failures} package check(s) failed` : 'package checks passed');
+process.exitCode = failures ? 1 : 0;
+

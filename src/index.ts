@@ -86,10 +86,9 @@ export {
   SessionMismatchError,
   InvalidOptionsError,
   TimeoutError,
-  AccountManagementRequiredError,
-  OAuthRegistrationRequiredError,
-  isUiaError,
 } from './errors';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from './delegated-errors';
+export { isUiaError } from './error-brand';
 export type { UiaErrorCode } from './errors';
 
 export { chooseFlow, resolveFlow, nextStage, scoreFlow, isFlowAcceptable, requiredStages, sameStages } from './choose-flow';

@@ -34,3 +34,18 @@ export async function toDelegatedError(client: MatrixClient, handling: Delegated
   }
   return metadata ? delegatedError(metadata, handling, error) : error;
 }
+
+/**
+ * What to do instead of an operation on this server: `null` on a server served by UIA (run the
+ * helper, or the chart), else the typed error carrying the account page's URL (or the OAuth 2.0
+ * issuer, for registration). Asks discovery (cached). For UIs that decide before they open a
+ * dialog, e.g. `useInteractiveAuth({ delegatedOutcome })`.
+ */
+export async function checkDelegatedAuth(
+  client: MatrixClient,
+  handling: DelegatedHandling,
+  options: { signal?: AbortSignal } = {},
+): Promise<ReturnType<typeof delegatedError> | null> {
+  const metadata: AuthMetadata | null = await discoverAuthMetadata(client, options);
+  return metadata ? delegatedError(metadata, handling) : null;
+}

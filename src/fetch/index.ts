@@ -12,7 +12,7 @@ export type { EndpointCall, UiaHelperOptions } from './endpoint';
 
 export { discoverAuthMetadata, forgetAuthMetadata, rememberAuthMetadata } from './discovery';
 export type { DiscoverAuthMetadataOptions } from './discovery';
-export { delegatedError, toDelegatedError, isDelegatedRefusal } from './delegated';
+export { delegatedError, toDelegatedError, isDelegatedRefusal, checkDelegatedAuth } from './delegated';
 export type { DelegatedHandling } from './delegated';
 export {
   accountManagementUrl,
@@ -24,7 +24,7 @@ export {
   UNSTABLE_AUTH_METADATA_PATH,
 } from '../account-management';
 export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
-export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
 export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from '../oauth-request';
 export type { OAuthAwareRequestOptions } from '../oauth-request';
 

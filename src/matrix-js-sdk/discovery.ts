@@ -9,7 +9,7 @@
  * {@link delegatedErrorFromSdk}; either way the user gets the account page's URL.
  */
 import type { AuthMetadata } from '../account-management';
-import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
 import { createMatrixClient, type FetchLike } from '../fetch/client';
 import { delegatedError, toDelegatedError, type DelegatedHandling } from '../fetch/delegated';
 import { discoverAuthMetadata as discoverWithFetch } from '../fetch/discovery';

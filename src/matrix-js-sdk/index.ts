@@ -18,5 +18,5 @@ export type { SdkDiscoveryOptions } from './discovery';
 export { accountManagementUrl, ACCOUNT_MANAGEMENT_ACTIONS } from '../account-management';
 export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
 export type { DelegatedHandling } from '../delegated-outcome';
-export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
 export { oauthAwareRequest } from '../oauth-request';

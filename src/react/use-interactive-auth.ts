@@ -15,9 +15,8 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
 import type { UiaEvent } from '../../machines/uia.types';
 import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
-import type { AuthMetadata } from '../account-management';
-import { delegatedError, isDelegatedRefusal, type DelegatedHandling } from '../delegated-outcome';
-import type { AccountManagementRequiredError, OAuthRegistrationRequiredError, UiaError } from '../errors';
+import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
+import type { UiaError } from '../errors';
 import type { UiaFunctions, UiaOptions } from '../options';
 import { sanitizedInspector } from '../sanitize';
 import { isSanitizedInspector } from '../sanitized-inspector';
@@ -70,17 +69,13 @@ export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
   window?: Window;
   /**
    * For an operation a server that delegates auth does elsewhere (device deletion,
-   * deactivation, password change, registration): the homeserver's auth metadata
-   * (`discoverAuthMetadata`; `null` for a legacy server) and what the operation becomes there.
-   * With metadata, `start()` sends nothing and `delegatedOutcome` says where to continue; a
-   * 404/405 `M_UNRECOGNIZED` answer is mapped the same way.
+   * deactivation, password change, registration): where the user continues instead, from
+   * `checkDelegatedAuth(client, handling)` (`matrix-uia/fetch` or `matrix-uia/matrix-js-sdk`;
+   * `null` on a server served by UIA). When given, `start()` (and `autoStart`) send nothing and
+   * `delegatedOutcome` returns it. Taken as a value, so an app that never meets such a server
+   * bundles none of the discovery code.
    */
-  delegated?: {
-    /** The auth metadata; `null`/`undefined` when the server has none (or it is not known yet). */
-    metadata: AuthMetadata | null | undefined;
-    /** What the operation becomes on a delegated server. */
-    handling: DelegatedHandling;
-  };
+  delegatedOutcome?: AccountManagementRequiredError | OAuthRegistrationRequiredError | null;
 }
 
 /** Where the negotiation is, in one word. */
@@ -156,10 +151,16 @@ export interface InteractiveAuth<T> {
   /** Why it failed or was cancelled. */
   error: UiaError | undefined;
   /**
-   * On a server that delegates auth (option `delegated`): where the user continues instead
-   * (`url`, `action`; `issuer` for registration). `null` otherwise.
+   * On a server that delegates auth (the `delegatedOutcome` option): where the user continues
+   * instead (`url`, `action`; `issuer` for registration). `null` otherwise.
    */
   delegatedOutcome: AccountManagementRequiredError | OAuthRegistrationRequiredError | null;
+  /**
+   * The negotiation ended because the endpoint does not exist on this server (404/405
+   * `M_UNRECOGNIZED`), as on a server that delegates auth: ask `checkDelegatedAuth` (or
+   * `toDelegatedError`) and pass the outcome in.
+   */
+  endpointUnrecognized: boolean;
   /** The parent chart's snapshot and actor, for advanced use. */
   snapshot: UiaSnapshot;
   /** The running chart's actor. */
@@ -208,11 +209,10 @@ export interface InteractiveAuth<T> {
   cancel(): void;
 }
 
-/** The delegated outcome: at once when the metadata is known, else from the endpoint's refusal. */
-function delegatedOutcomeOf(delegated: UseInteractiveAuthOptions<unknown>['delegated'], error: UiaError | undefined) {
-  const metadata = delegated?.metadata;
-  if (!delegated || !metadata) return null;
-  return delegatedError(metadata, delegated.handling, error && isDelegatedRefusal(error, delegated.handling) ? error : undefined);
+/** A final `EndpointError` 404/405 `M_UNRECOGNIZED`: the endpoint is not on this server. */
+function unrecognized(error: UiaError | undefined): boolean {
+  const e = error as { httpStatus?: number; errcode?: string } | undefined;
+  return (e?.httpStatus === 404 || e?.httpStatus === 405) && e.errcode === 'M_UNRECOGNIZED';
 }
 
 const NO_WINDOW: AuthWindowState = { status: 'none', url: null };
@@ -254,7 +254,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   const [setup] = useState(() => {
     const persist = typeof options.persist === 'string' ? { key: options.persist } : options.persist;
     const restored: Snapshot<unknown> | undefined = persist ? loadUiaSnapshot(persist) : undefined;
-    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, delegated: _d, ...uia } = options;
+    const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, delegatedOutcome: _d, ...uia } = options;
     void _p;
     void _w;
     void _d;
@@ -295,7 +295,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     queueMicrotask(() => {
       if (torndown) return;
       if (setup.restored) actorRef.send({ type: 'POLL' });
-      else if (setup.autoStart && !latest.current.delegated?.metadata) actorRef.send({ type: 'START' });
+      else if (setup.autoStart && !latest.current.delegatedOutcome) actorRef.send({ type: 'START' });
     });
     return () => {
       torndown = true;
@@ -305,13 +305,6 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
 
   const snapshot = useSelector(actorRef, (s) => s);
   const finalError = selectFinalError(snapshot);
-  const handlingKey = options.delegated ? JSON.stringify(options.delegated.handling) : '';
-  // Kept while its inputs stay the same, so the UI can use it as an effect dependency.
-  const delegatedOutcome = useMemo(
-    () => delegatedOutcomeOf(options.delegated, finalError),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [options.delegated?.metadata, handlingKey, finalError],
-  );
   // Stage machines are children: their changes (a ticked policy) do not emit a parent snapshot.
   const stageRef = useSelector(actorRef, selectStageRef);
   const stageSnapshot = useSelector(stageRef, (s) => s) as StageSnapshotLike | undefined;
@@ -378,7 +371,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     () => ({
       // A delegated server does this elsewhere: nothing is sent (delegatedOutcome says where).
       start: () => {
-        if (!latest.current.delegated?.metadata) send({ type: 'START' });
+        if (!latest.current.delegatedOutcome) send({ type: 'START' });
       },
       submitPassword: (password: string, identifier?: UserIdentifier) =>
         send(identifier ? { type: 'PASSWORD.SUBMIT', password, identifier } : { type: 'PASSWORD.SUBMIT', password }),
@@ -423,7 +416,8 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     resumed: setup.restored !== undefined,
     result: selectResult<T>(snapshot),
     error: selectFinalError(snapshot),
-    delegatedOutcome,
+    delegatedOutcome: options.delegatedOutcome ?? null,
+    endpointUnrecognized: unrecognized(finalError),
     snapshot,
     actorRef: actorRef as unknown as InteractiveAuth<T>['actorRef'],
     ...actions,

@@ -2,53 +2,62 @@
  * @jest-environment ./test/react/happy-dom-environment.js
  */
 /**
- * useInteractiveAuth on a server that delegates auth: with the auth metadata known, `start()`
- * (and autoStart) send nothing and `delegatedOutcome` carries the account page's URL; without it,
- * the endpoint's 404 M_UNRECOGNIZED becomes the same outcome once the metadata is known; on a
- * legacy server (metadata null) the hook negotiates as before.
+ * useInteractiveAuth on a server that delegates auth, against the `delegated` preset in-process:
+ * with the outcome from `checkDelegatedAuth` passed in, `start()` (and autoStart) send nothing and
+ * `delegatedOutcome` carries the account page's URL; a negotiation that ran anyway ends with
+ * `endpointUnrecognized`; on a legacy server (outcome null) the hook negotiates as before.
  */
 import { act, renderHook, waitFor } from '@testing-library/react';
-import { AccountManagementRequiredError, type AuthMetadata } from '../../src';
+import { AccountManagementRequiredError } from '../../src';
+import { checkDelegatedAuth, createMatrixClient, deleteDeviceCall, endpointFunctions } from '../../src/fetch';
 import { useInteractiveAuth } from '../../src/react';
-import { scripted, uia401 } from '../helpers/scripted-server';
+import { createHomeserver, DEMO_ACCOUNT, delegatedConfig, demoConfig } from '../../src/testing';
 import { stageMachines } from '../../machines/stages';
 
-const METADATA: AuthMetadata = { issuer: 'https://auth.example/', account_management_uri: 'https://auth.example/account', account_management_actions_supported: ['org.matrix.device_delete'] };
-const handling = { kind: 'accountManagement', action: 'org.matrix.device_delete', deviceId: 'PHONE' } as const;
-const URL_FOR_PHONE = 'https://auth.example/account?action=org.matrix.device_delete&device_id=PHONE';
+const BASE = 'http://hs.test';
+const handling = { kind: 'accountManagement', action: 'org.matrix.device_delete', deviceId: DEMO_ACCOUNT.otherDeviceId } as const;
 
-test('metadata known: nothing is sent, the outcome is there at once', async () => {
-  const s = scripted([uia401({ session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} })]);
-  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, autoStart: true, delegated: { metadata: METADATA, handling } }));
+function setup(delegated: boolean) {
+  const hs = createHomeserver(delegated ? delegatedConfig() : demoConfig());
+  const client = createMatrixClient({ baseUrl: BASE, accessToken: DEMO_ACCOUNT.accessToken, fetch: hs.fetch });
+  return { hs, client, fns: endpointFunctions(client, deleteDeviceCall(DEMO_ACCOUNT.otherDeviceId)) };
+}
+
+const deviceRequests = (hs: ReturnType<typeof createHomeserver>) => hs.requests.filter((r) => r.path.includes('/devices/'));
+
+test('outcome known: nothing is sent, the account page URL is there', async () => {
+  const { hs, client, fns } = setup(true);
+  const outcome = await checkDelegatedAuth(client, handling);
+  expect(outcome).toBeInstanceOf(AccountManagementRequiredError);
+  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, ...fns, autoStart: true, delegatedOutcome: outcome }));
   act(() => result.current.start());
   await new Promise((r) => setTimeout(r, 20));
-  expect(s.calls).toHaveLength(0);
+  expect(deviceRequests(hs)).toHaveLength(0);
   expect(result.current.status).toBe('idle');
-  expect(result.current.delegatedOutcome).toBeInstanceOf(AccountManagementRequiredError);
-  expect(result.current.delegatedOutcome).toMatchObject({ url: URL_FOR_PHONE, action: 'org.matrix.device_delete' });
+  expect(result.current.delegatedOutcome).toBe(outcome);
+  expect(result.current.delegatedOutcome).toMatchObject({ url: `${BASE}/_simulator/account?action=org.matrix.device_delete&device_id=${DEMO_ACCOUNT.otherDeviceId}` });
 });
 
-test('metadata learned later: the 404 M_UNRECOGNIZED the chart ended with maps to the outcome (kept as cause)', async () => {
-  const s = scripted([{ status: 404, body: { errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' } }]);
-  let metadata: AuthMetadata | undefined;
-  const { result, rerender } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, delegated: { metadata, handling } }));
+test('run without asking first: ends with endpointUnrecognized (the 404 M_UNRECOGNIZED), never a password stage', async () => {
+  const { hs, fns } = setup(true);
+  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, ...fns }));
   act(() => result.current.start());
   await waitFor(() => expect(result.current.status).toBe('failed'));
-  expect(result.current.delegatedOutcome).toBeNull();
-  metadata = METADATA;
-  rerender();
-  expect(result.current.delegatedOutcome).toMatchObject({ url: URL_FOR_PHONE, cause: result.current.error });
-  const first = result.current.delegatedOutcome;
-  rerender();
-  expect(result.current.delegatedOutcome).toBe(first);
+  expect(result.current.endpointUnrecognized).toBe(true);
+  expect(result.current.stage).toBeNull();
+  expect(deviceRequests(hs).map((r) => r.status)).toEqual([404]);
 });
 
-test('legacy server (metadata null): negotiates as before, no outcome', async () => {
-  const s = scripted([uia401({ session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} }), { ok: {} }]);
-  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, userId: '@a:b', delegated: { metadata: null, handling } }));
+test('legacy server (outcome null): negotiates as before', async () => {
+  const { hs, client, fns } = setup(false);
+  const outcome = await checkDelegatedAuth(client, handling);
+  expect(outcome).toBeNull();
+  const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, ...fns, userId: DEMO_ACCOUNT.userId, delegatedOutcome: outcome }));
   act(() => result.current.start());
   await waitFor(() => expect(result.current.stage?.kind).toBe('password'));
-  act(() => result.current.submitPassword('pw'));
+  act(() => result.current.submitPassword(DEMO_ACCOUNT.password));
   await waitFor(() => expect(result.current.status).toBe('done'));
   expect(result.current.delegatedOutcome).toBeNull();
+  expect(result.current.endpointUnrecognized).toBe(false);
+  expect(hs.getUser(DEMO_ACCOUNT.userId)!.devices.has(DEMO_ACCOUNT.otherDeviceId)).toBe(false);
 });
