@@ -141,6 +141,8 @@ function OperationForm(props: {
   resume: SavedRun | null;
   /** The server's kind is not known yet (discovery runs). */
   checking: boolean;
+  /** The server delegates auth (it has auth metadata). */
+  delegated: boolean;
   onStart: (values: Record<string, string>, resumed: boolean) => void;
   onReset: () => void;
 }) {
@@ -172,6 +174,11 @@ function OperationForm(props: {
     >
       <h2 id={`op-${op.id}-title`}>{op.title}</h2>
       <p className="hint">{op.description}</p>
+      {props.delegated && op.elsewhere && (
+        <p className="note" data-testid="delegated-note">
+          {op.elsewhere} The request is not sent: this page gives you the link instead.
+        </p>
+      )}
       {resume && (
         <p className="note" role="status">
           A negotiation of this operation was interrupted by a reload. {op.fields.some((f) => f.secret) ? 'Enter the password again (it is never stored) to resume it.' : 'Resume it.'}
@@ -399,6 +406,7 @@ export function App({ config }: { config: DemoConfig }) {
               op={op}
               config={serverConfig}
               checking={metadata === undefined}
+              delegated={Boolean(metadata)}
               state={demo.state}
               values={values}
               onChange={setValues}

@@ -108,6 +108,8 @@ export function humanMessage(error: unknown): HumanMessage {
         return { title: 'We stopped waiting', text: 'The step was not completed in time. Try again when you are ready.' };
       case 'ACCOUNT_MANAGEMENT_REQUIRED':
         return { title: 'Continue on your account page', text: 'This server manages this on your account page, not in apps.' };
+      case 'OAUTH_REGISTRATION_REQUIRED':
+        return { title: 'Register on the sign-in page', text: 'New accounts on this server are created on the sign-in page of its OAuth 2.0 server.' };
       default:
         return { title: 'Something went wrong', text: 'Try again.' };
     }

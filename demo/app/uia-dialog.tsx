@@ -1,9 +1,17 @@
 /**
  * One negotiation on the page: the hook, the status line, the open stage's form, and the end.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { endpointFunctions, type AuthMetadata } from 'matrix-uia/fetch';
+import {
+  delegatedError,
+  endpointFunctions,
+  forgetAuthMetadata,
+  toDelegatedError,
+  type AccountManagementRequiredError,
+  type AuthMetadata,
+  type OAuthRegistrationRequiredError,
+} from 'matrix-uia/fetch';
 import { stageMachines } from 'matrix-uia';
 import { useInteractiveAuth } from 'matrix-uia/react';
 import type { DemoState } from './demo-config';
@@ -64,10 +72,11 @@ function statusText(auth: ReturnType<typeof useInteractiveAuth>): string {
 export function UiaDialog(props: UiaDialogProps) {
   const fns = useMemo(() => endpointFunctions(clientFor(props.run), props.run.call), [props.run]);
   const handling = props.run.call.delegated;
+  // On a server that delegates auth the operation happens on its account page: decided from the
+  // metadata before the dialog opens, so nothing is sent and the hook hands the outcome back.
+  const known = useMemo(() => (handling && props.metadata ? delegatedError(props.metadata, handling) : null), [handling, props.metadata]);
   const auth = useInteractiveAuth({
-    // On a server that delegates auth the operation happens on its account page: with the
-    // metadata known, nothing is sent and `delegatedOutcome` says where to continue.
-    ...(handling ? { delegated: { metadata: props.metadata, handling } } : {}),
+    delegatedOutcome: known,
     stages: stageMachines,
     ...fns,
     homeserverUrl: props.run.baseUrl,
@@ -87,7 +96,27 @@ export function UiaDialog(props: UiaDialogProps) {
   }, [auth.actorRef, onActor]);
 
   const endHeading = useRef<HTMLHeadingElement>(null);
-  const outcome = auth.delegatedOutcome;
+  // A server that refused the endpoint itself (404 M_UNRECOGNIZED) though discovery had not said
+  // it delegates: ask again, and continue on its account page if it does.
+  const [late, setLate] = useState<AccountManagementRequiredError | OAuthRegistrationRequiredError | null>(null);
+  const unrecognized = auth.endpointUnrecognized;
+  const finalError = auth.error;
+  const { run } = props;
+  useEffect(() => {
+    if (!unrecognized || !handling) return;
+    let live = true;
+    // The cached answer said "legacy"; the server says otherwise now (an upgrade): ask afresh.
+    const client = clientFor(run);
+    forgetAuthMetadata(client);
+    void toDelegatedError(client, handling, finalError).then((e) => {
+      const code = (e as { code?: unknown } | null)?.code;
+      if (live && (code === 'ACCOUNT_MANAGEMENT_REQUIRED' || code === 'OAUTH_REGISTRATION_REQUIRED')) setLate(e as AccountManagementRequiredError | OAuthRegistrationRequiredError);
+    });
+    return () => {
+      live = false;
+    };
+  }, [unrecognized, handling, finalError, run]);
+  const outcome = auth.delegatedOutcome ?? late;
   const ended = auth.status === 'done' || auth.status === 'failed' || auth.status === 'cancelled' || outcome !== null;
   const { onEnded } = props;
   const status = auth.status;

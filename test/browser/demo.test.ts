@@ -512,6 +512,8 @@ describe('the next-generation server (OAuth 2.0, MAS-style)', () => {
     await pickDelegated(page);
     await expectAccessible(page, 'delegated server picked');
     await pickOperation(page, 'Delete a device');
+    // The form says before anything is sent where it will continue.
+    expect(await page.getByTestId('delegated-note').textContent()).toBe('This server signs devices out on your account page, not in apps. The request is not sent: this page gives you the link instead.');
     await page.getByLabel('Device to delete').selectOption('ALICEPHONE');
     await work(page).getByRole('button', { name: 'Delete device' }).click();
 
@@ -555,6 +557,37 @@ describe('the next-generation server (OAuth 2.0, MAS-style)', () => {
     await page.getByTestId('demo-devices').filter({ hasNotText: 'ALICEPHONE' }).waitFor();
     await resetDemo(page);
     await page.getByTestId('demo-devices').filter({ hasText: 'ALICEPHONE' }).waitFor();
+    await finish(opened);
+  });
+
+  test('a server that turned delegating after the page asked: its 404 M_UNRECOGNIZED leads to the account page too', async () => {
+    const opened = await openDemo({
+      init: async (ctx) => {
+        // The first discovery finds a legacy server (as before an upgrade to MAS).
+        await ctx.route(
+          (url) => url.href.startsWith(demo.delegatedHomeserverUrl) && url.pathname.endsWith('/auth_metadata'),
+          (route) => route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ errcode: 'M_UNRECOGNIZED', error: 'Unrecognized request' }) }),
+          { times: 1 },
+        );
+      },
+    });
+    const { page } = opened;
+    await pickDelegated(page);
+    await pickOperation(page, 'Delete a device');
+    // Taken for a legacy server: no note, and the request goes out (as the start of a UIA negotiation)…
+    expect(await page.getByTestId('delegated-note').count()).toBe(0);
+    await page.getByLabel('Device to delete').selectOption('ALICETABLET');
+    await work(page).getByRole('button', { name: 'Delete device' }).click();
+    // …but the server refuses the endpoint (404 M_UNRECOGNIZED, before any password), and the
+    // page asks discovery again and sends the user to the account page.
+    await page.getByTestId('delegated').getByRole('heading', { name: 'Continue on your account page' }).waitFor();
+    expect(await page.getByTestId('account-link').getAttribute('href')).toBe(`${demo.delegatedHomeserverUrl}/_simulator/account?action=org.matrix.device_delete&device_id=ALICETABLET`);
+    expect(await page.getByLabel('Your current password').count()).toBe(0);
+    expect(await page.getByTestId('final-error').count()).toBe(0);
+    await expectAccessible(page, 'late account page outcome');
+    // That refusal is the one 404 of this test, and it is the server's word, not a missing file.
+    expect(opened.trouble.notFound).toEqual([`DELETE ${demo.delegatedHomeserverUrl}/_matrix/client/v3/devices/ALICETABLET`]);
+    opened.trouble.notFound.length = 0;
     await finish(opened);
   });
 
