@@ -6,7 +6,8 @@
  */
 import { confirm, input, password } from '@inquirer/prompts';
 import { AuthType } from '../auth-type';
-import { AbortedError, AccountManagementRequiredError } from '../errors';
+import { AccountManagementRequiredError } from '../delegated-errors';
+import { AbortedError } from '../errors';
 import {
   changePassword,
   changePasswordCall,
