@@ -41,7 +41,7 @@ async function redirecting(status: number, location: (path: string) => string): 
 }
 
 const change = (url: string) =>
-  changePassword(createMatrixClient({ baseUrl: url, accessToken: 'tok' }), { newPassword: 'new secret', logoutDevices: false }, { userId: USER, handlers: { password: () => 'old secret' } });
+  changePassword(createMatrixClient({ baseUrl: url, accessToken: 'tok' }), { newPassword: 'new secret', logoutDevices: false }, { userId: USER, authMetadata: null, handlers: { password: () => 'old secret' } }); // a legacy server, known in advance: no discovery requests in the counts
 
 test.each([307, 308])('a %i to another origin is not followed: the password and new_password stay home', async (status) => {
   const other = await elsewhere();
