@@ -260,7 +260,8 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       lastValue = value;
       prompting?.cancel();
       prompting = null;
-      if (!s.hasTag('input')) return;
+      // A stage that crashed (xstate < 5.2x hands its error snapshot, which has no hasTag) asks nothing.
+      if (typeof s.hasTag !== 'function' || !s.hasTag('input')) return;
       const parent = actor.getSnapshot();
       const { stage: type, stageKind: kind } = parent.context;
       if (!type || !kind) return;
