@@ -21,15 +21,8 @@ import { runUia } from '../../src/run-uia';
 import type { AuthDict } from '../../src/types';
 import { keepUntrusted } from '../../src/untrusted';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { HttpError } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
 const AUTO = ['m.login.dummy', 'm.login.registration_token', 'org.matrix.msc3231.login.registration_token'];
 

@@ -11,15 +11,8 @@ import { runUia } from '../../src/run-uia';
 import { LIMITS } from '../../src/limits';
 import type { UiaSnapshot } from '../../src/selectors';
 import type { EndpointError, StageError } from '../../src/errors';
+import { HttpError } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
 function nested(depth: number): unknown {
   let v: unknown = { errcode: 'M_DEEP' };

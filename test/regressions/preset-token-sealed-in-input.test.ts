@@ -9,17 +9,10 @@ import { stageMachines } from '../../machines/stages';
 import { createUiaActor } from '../../src/create-uia-machine';
 import { runUia } from '../../src/run-uia';
 import type { AuthDict } from '../../src/types';
+import { HttpError } from '../helpers/http-error';
 
 const TOKEN = 'preset-Tok-31337';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
 function server() {
   const calls: (AuthDict | null)[] = [];

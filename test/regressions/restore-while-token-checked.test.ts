@@ -11,20 +11,10 @@ import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import { stageMachines } from '../../machines/stages';
 import { createUiaActor } from '../../src/create-uia-machine';
 import type { AuthDict } from '../../src/types';
+import { HttpError, collectUncaught } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
-const uncaught: unknown[] = [];
-const onUncaught = (e: unknown) => void uncaught.push(e);
-beforeAll(() => process.on('uncaughtException', onUncaught));
-afterAll(() => void process.off('uncaughtException', onUncaught));
+const uncaught = collectUncaught();
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 

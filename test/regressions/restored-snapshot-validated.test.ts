@@ -11,15 +11,8 @@ import { stageMachines } from '../../machines/stages';
 import { createUiaActor } from '../../src/create-uia-machine';
 import { checkUiaSnapshot } from '../../src/restore-snapshot';
 import type { AuthDict } from '../../src/types';
+import { HttpError } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
 beforeEach(() => jest.useFakeTimers());
 afterEach(() => jest.useRealTimers());

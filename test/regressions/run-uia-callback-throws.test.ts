@@ -5,20 +5,10 @@
  * `runUia` rejects with a typed error naming the callback. Neighbour: `onActor` likewise.
  */
 import { runUia } from '../../src/run-uia';
+import { HttpError, collectUncaught } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
-const uncaught: unknown[] = [];
-const onUncaught = (e: unknown) => void uncaught.push(e);
-beforeAll(() => process.on('uncaughtException', onUncaught));
-afterAll(() => void process.off('uncaughtException', onUncaught));
+const uncaught = collectUncaught();
 
 const sent: unknown[] = [];
 const request = async (auth: unknown) => {

@@ -16,18 +16,11 @@ import { redactSecrets, sanitizedInspector } from '../../src/sanitize';
 import { runUia } from '../../src/run-uia';
 import type { AuthDict } from '../../src/types';
 import { safeStringify } from '../helpers/fuzz-driver';
+import { HttpError } from '../helpers/http-error';
 
 const PASSWORD = 'hunter2-Pw-5x';
 const NEW_PASSWORD = 'n3w-Pw-shiny';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
 const challenge = { session: 'S', flows: [{ stages: ['m.login.password'] }] };
 

@@ -14,20 +14,10 @@ import { createUiaActor } from '../../src/create-uia-machine';
 import { runUia } from '../../src/run-uia';
 import type { AuthDict } from '../../src/types';
 import type { UiaSnapshot } from '../../src/selectors';
+import { HttpError, collectUncaught } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
-const uncaught: unknown[] = [];
-const onUncaught = (e: unknown) => void uncaught.push(e);
-beforeAll(() => process.on('uncaughtException', onUncaught));
-afterAll(() => void process.off('uncaughtException', onUncaught));
+const uncaught = collectUncaught();
 afterEach(async () => {
   // XState reports an unhandled actor error from a timer: let it run before checking.
   await new Promise((r) => setTimeout(r, 5));

@@ -16,15 +16,8 @@ import { parseAuthChallenge } from '../../src/parse-auth-response';
 import { runUia } from '../../src/run-uia';
 import { parseTermsPolicies } from '../../src/terms';
 import type { AuthDict } from '../../src/types';
+import { HttpError } from '../helpers/http-error';
 
-class HttpError extends Error {
-  constructor(
-    public httpStatus: number,
-    public data: unknown,
-  ) {
-    super(`HTTP ${httpStatus}`);
-  }
-}
 
 test.each(['javascript:alert(1)', 'data:text/html,<script>x</script>', '/relative/terms', 'not a url'])('terms policy URL %p: refused', async (url) => {
   const params = { policies: { privacy: { version: '1', en: { name: 'Privacy', url } } } };
