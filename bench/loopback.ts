@@ -14,7 +14,7 @@ import './polyfills';
 import { InteractiveAuth as InteractiveAuth43 } from 'matrix-js-sdk-43/lib/interactive-auth.js';
 import { MatrixError as MatrixError43 } from 'matrix-js-sdk-43/lib/http-api/errors.js';
 import { changePassword, createMatrixClient, type MatrixClient } from '../src/fetch';
-import { InteractiveAuth as DropIn } from '../src/interactive-auth';
+import { InteractiveAuth as DropIn } from '../src/api/interactive-auth';
 import { startHomeserver, type StartedHomeserver } from '../src/testing';
 import { median } from './cpu';
 import { sdk43Client } from './run-matrix-js-sdk';

@@ -4,7 +4,7 @@
  * stage with `poll()` on a timer, which is the app's job with this class. Three classes take
  * this path: matrix-js-sdk 37.5.0 (the current one), matrix-js-sdk 43.0.0 (untranspiled ES2022;
  * it needs `Promise.withResolvers`, polyfilled by bench/polyfills.ts on Node 20) and matrix-uia's
- * drop-in (`src/interactive-auth.ts`).
+ * drop-in (`src/api/interactive-auth.ts`).
  *
  * matrix-js-sdk's module is imported directly (`lib/interactive-auth.js`): the package root would
  * load the whole client and its crypto. Its logger is silenced: it writes to the console on every
@@ -19,7 +19,7 @@ import { InteractiveAuth as InteractiveAuth43 } from 'matrix-js-sdk-43/lib/inter
 import { logger as logger43 } from 'matrix-js-sdk-43/lib/logger.js';
 import { MatrixError as MatrixError43 } from 'matrix-js-sdk-43/lib/http-api/errors.js';
 import { secureRandomString as secureRandomString43 } from 'matrix-js-sdk-43/lib/randomstring.js';
-import { InteractiveAuth as DropIn } from '../src/interactive-auth';
+import { InteractiveAuth as DropIn } from '../src/api/interactive-auth';
 import { FAST_POLLING } from './run-matrix-uia';
 import type { Runner } from './runner';
 import { PASSWORD, USER_ID, type Scenario } from './scenarios';

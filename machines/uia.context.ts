@@ -1,10 +1,10 @@
 /**
  * The parent chart's initial context, built from its input.
  */
-import { isValidClientSecret } from '../src/client-secret';
-import { InvalidOptionsError } from '../src/errors';
-import { Sealed, unseal } from '../src/secret';
-import { checkSessionBinding } from '../src/session-binding';
+import { isValidClientSecret } from '../src/secrets/client-secret';
+import { InvalidOptionsError } from '../src/errors/errors';
+import { Sealed, unseal } from '../src/secrets/secret';
+import { checkSessionBinding } from '../src/decisions/session-binding';
 import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
 

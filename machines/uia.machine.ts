@@ -35,15 +35,15 @@
  * Foreground request states carry the `busy` tag.
  */
 import { assign, enqueueActions, setup } from 'xstate';
-import { createRequestActor, type RequestActorInput } from '../src/actors';
-import { generateClientSecret } from '../src/client-secret';
-import { boundFunction } from '../src/bound-functions';
-import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors';
-import { LIMITS } from '../src/limits';
-import { decideNextStep, sameMembers, type NextStep } from '../src/next-step';
-import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/parse-auth-response';
-import { Sealed, unseal } from '../src/secret';
-import { stageKindFor, type StageKind } from '../src/stage-kind';
+import { createRequestActor, type RequestActorInput } from '../src/actors/request.actor';
+import { generateClientSecret } from '../src/secrets/client-secret';
+import { boundFunction } from '../src/actors/bound-functions';
+import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
+import { LIMITS } from '../src/decisions/limits';
+import { decideNextStep, sameMembers, type NextStep } from '../src/decisions/next-step';
+import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/decisions/parse-auth-response';
+import { Sealed, unseal } from '../src/secrets/secret';
+import { stageKindFor, type StageKind } from '../src/decisions/stage-kind';
 import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
 import type { StageMachines } from './stages';
 import type { StageInput } from './stages/stage.types';

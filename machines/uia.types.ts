@@ -1,9 +1,9 @@
 /**
  * Types of the parent UIA chart: its input, context, events and output.
  */
-import type { UiaError } from '../src/errors';
-import type { Sealed } from '../src/secret';
-import type { StageKind } from '../src/stage-kind';
+import type { UiaError } from '../src/errors/errors';
+import type { Sealed } from '../src/secrets/secret';
+import type { StageKind } from '../src/decisions/stage-kind';
 import type { AuthDict, IAuthData, PollingOptions, RateLimitOptions, UIAFlow, UiaInputs } from '../src/types';
 import type { StageToParentEvent, StageUserEvent } from './stages/stage.types';
 
@@ -25,7 +25,7 @@ export interface UiaMachineInput {
   clientSecret?: string;
   /**
    * Fingerprint of the request being authorised (`requestFingerprint()` from
-   * src/session-binding.ts). Kept in the context, so a persisted snapshot carries it.
+   * src/decisions/session-binding.ts). Kept in the context, so a persisted snapshot carries it.
    */
   requestFingerprint?: string;
   /**

@@ -46,13 +46,13 @@ export type {
   OAuthStageContext,
 } from '../machines/stages';
 
-export { InteractiveAuth } from './interactive-auth';
-export type { IInteractiveAuthOpts, IStageStatus, InteractiveAuthClient, InteractiveAuthCompat } from './interactive-auth';
-export { createUiaMachine, createUiaActor, toMachineInput, sharedUiaMachine, bindUiaFunctions } from './create-uia-machine';
-export type { ProvidedUiaMachine, UiaActor, CreateUiaActorExtras } from './create-uia-machine';
-export { runUia } from './run-uia';
-export type { PasswordAnswer, RunUiaOptions, StageHandlers, StagePrompt } from './run-uia';
-export type { UiaOptions, UiaFunctions } from './options';
+export { InteractiveAuth } from './api/interactive-auth';
+export type { IInteractiveAuthOpts, IStageStatus, InteractiveAuthClient, InteractiveAuthCompat } from './api/interactive-auth';
+export { createUiaMachine, createUiaActor, toMachineInput, sharedUiaMachine, bindUiaFunctions } from './api/create-uia-machine';
+export type { ProvidedUiaMachine, UiaActor, CreateUiaActorExtras } from './api/create-uia-machine';
+export { runUia } from './api/run-uia';
+export type { PasswordAnswer, RunUiaOptions, StageHandlers, StagePrompt } from './api/run-uia';
+export type { UiaOptions, UiaFunctions } from './api/options';
 
 export {
   selectStage,
@@ -70,8 +70,8 @@ export {
   selectExternalUrl,
   selectResult,
   selectFinalError,
-} from './selectors';
-export type { UiaSnapshot, StageSnapshotLike } from './selectors';
+} from './api/selectors';
+export type { UiaSnapshot, StageSnapshotLike } from './api/selectors';
 
 export { AuthType } from './auth-type';
 export {
@@ -86,22 +86,22 @@ export {
   SessionMismatchError,
   InvalidOptionsError,
   TimeoutError,
-} from './errors';
-export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from './delegated-errors';
-export { isUiaError } from './error-brand';
-export type { UiaErrorCode } from './errors';
-export { CallbackError } from './callback-error';
+} from './errors/errors';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from './errors/delegated-errors';
+export { isUiaError } from './errors/error-brand';
+export type { UiaErrorCode } from './errors/errors';
+export { CallbackError } from './errors/callback-error';
 
-export { chooseFlow, resolveFlow, nextStage, scoreFlow, isFlowAcceptable, requiredStages, sameStages } from './choose-flow';
-export type { FlowChoiceInputs } from './choose-flow';
-export { decideNextStep } from './next-step';
-export type { NextStep, NextStepInputs } from './next-step';
-export { parseAuthChallenge, classifyResponse, readRetryAfterMs } from './parse-auth-response';
-export type { RequestOutcome, ResponseClass } from './parse-auth-response';
-export { stageKindFor } from './stage-kind';
-export type { StageKind } from './stage-kind';
-export { parseTermsPolicies, pickPolicyTranslation } from './terms';
-export type { TermsPolicy, PolicyTranslation } from './terms';
+export { chooseFlow, resolveFlow, nextStage, scoreFlow, isFlowAcceptable, requiredStages, sameStages } from './decisions/choose-flow';
+export type { FlowChoiceInputs } from './decisions/choose-flow';
+export { decideNextStep } from './decisions/next-step';
+export type { NextStep, NextStepInputs } from './decisions/next-step';
+export { parseAuthChallenge, classifyResponse, readRetryAfterMs } from './decisions/parse-auth-response';
+export type { RequestOutcome, ResponseClass } from './decisions/parse-auth-response';
+export { stageKindFor } from './decisions/stage-kind';
+export type { StageKind } from './decisions/stage-kind';
+export { parseTermsPolicies, pickPolicyTranslation } from './decisions/terms';
+export type { TermsPolicy, PolicyTranslation } from './decisions/terms';
 export {
   accountManagementUrl,
   advertisedActionName,
@@ -114,25 +114,25 @@ export {
   UNSTABLE_ACTION_ALIASES,
   AUTH_METADATA_PATH,
   UNSTABLE_AUTH_METADATA_PATH,
-} from './account-management';
-export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from './account-management';
-export { delegatedError, isDelegatedRefusal } from './delegated-outcome';
-export type { DelegatedHandling } from './delegated-outcome';
-export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from './oauth-request';
-export type { OAuthAwareRequestOptions } from './oauth-request';
-export { generateClientSecret, isValidClientSecret } from './client-secret';
-export { getFallbackUrl } from './fallback-url';
-export { requestFingerprint, checkSessionBinding, assertSnapshotBinding, canonicalJson } from './session-binding';
-export type { BoundRequest } from './session-binding';
-export { sanitizeInspectionEvent, sanitizedInspector, redactSecrets, isSecretKey, REDACTED } from './sanitize';
-export { isSanitizedInspector } from './sanitized-inspector';
-export type { SanitizedInspector } from './sanitized-inspector';
-export { Sealed } from './secret';
-export { LIMITS } from './limits';
-export { checkUiaSnapshot } from './restore-snapshot';
-export type { CheckedUiaSnapshot, RestoreProcedure } from './checked-snapshot';
-export { isHttpErrorLike } from './actors';
-export type { HttpErrorLike, RequestActorInput } from './actors';
+} from './decisions/account-management';
+export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from './decisions/account-management';
+export { delegatedError, isDelegatedRefusal } from './decisions/delegated-outcome';
+export type { DelegatedHandling } from './decisions/delegated-outcome';
+export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from './api/oauth-request';
+export type { OAuthAwareRequestOptions } from './api/oauth-request';
+export { generateClientSecret, isValidClientSecret } from './secrets/client-secret';
+export { getFallbackUrl } from './decisions/fallback-url';
+export { requestFingerprint, checkSessionBinding, assertSnapshotBinding, canonicalJson } from './decisions/session-binding';
+export type { BoundRequest } from './decisions/session-binding';
+export { sanitizeInspectionEvent, sanitizedInspector, redactSecrets, isSecretKey, REDACTED } from './secrets/sanitize';
+export { isSanitizedInspector } from './secrets/sanitized-inspector';
+export type { SanitizedInspector } from './secrets/sanitized-inspector';
+export { Sealed } from './secrets/secret';
+export { LIMITS } from './decisions/limits';
+export { checkUiaSnapshot } from './api/restore-snapshot';
+export type { CheckedUiaSnapshot, RestoreProcedure } from './api/checked-snapshot';
+export { isHttpErrorLike } from './actors/request.actor';
+export type { HttpErrorLike, RequestActorInput } from './actors/request.actor';
 
 export type {
   UIAFlow,

@@ -7,8 +7,8 @@
  * refusal waits for the user (or the app) to retry.
  */
 import { sendParent, setup } from 'xstate';
-import { Sealed } from '../../src/secret';
-import type { UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secrets/secret';
+import type { UiaError } from '../../src/errors/errors';
 import type { AuthDict } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions } from './stage.shared';

@@ -16,11 +16,11 @@
  * 401 M_UNAUTHORIZED to a check means "not validated yet", not an error to show.
  */
 import { assign, sendParent, setup } from 'xstate';
-import { createEmailTokenActor } from '../../src/actors';
-import { boundFunction } from '../../src/bound-functions';
+import { createEmailTokenActor } from '../../src/actors/email-token.actor';
+import { boundFunction } from '../../src/actors/bound-functions';
 import { AuthType } from '../../src/auth-type';
-import { ProtocolError, StageError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
+import { ProtocolError, StageError, type UiaError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
 import type { EmailAuthDict, RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { requestFailure } from './stage.shared';
@@ -41,18 +41,6 @@ export interface EmailStageContext {
   notValidatedYet: boolean;
   /** Why the last token request or check failed; `null` otherwise. */
   error: UiaError | null;
-}
-
-/** Input of the email token actor. */
-export interface EmailTokenActorInput {
-  /** Address to send the validation email to. */
-  email: string;
-  /** Client secret of this 3PID validation. */
-  clientSecret: string;
-  /** `send_attempt` of this request, starting at 1. */
-  attempt: number;
-  /** UIA session id, if the server gave one. */
-  session: string | undefined;
 }
 
 /** The `m.login.email.identity` stage machine. Provide `requestEmailToken`. */

@@ -9,8 +9,8 @@
  * another device) is still noticed. Completion is confirmed by submitting `{session}` only.
  */
 import { sendParent, setup } from 'xstate';
-import { getFallbackUrl } from '../../src/fallback-url';
-import { ProtocolError, type UiaError } from '../../src/errors';
+import { getFallbackUrl } from '../../src/decisions/fallback-url';
+import { ProtocolError, type UiaError } from '../../src/errors/errors';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, sessionOnlyActions, submittedState } from './stage.shared';
 

@@ -14,12 +14,12 @@
  * The code travels from the event into the submit actor's input, sealed, and is never stored.
  */
 import { assign, sendParent, setup } from 'xstate';
-import { createMsisdnSubmitActor, createMsisdnTokenActor } from '../../src/actors';
-import { boundFunction } from '../../src/bound-functions';
+import { createMsisdnSubmitActor, createMsisdnTokenActor } from '../../src/actors/msisdn.actor';
+import { boundFunction } from '../../src/actors/bound-functions';
 import { AuthType } from '../../src/auth-type';
-import { isUiaError, ProtocolError, StageError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
-import { httpUrl } from '../../src/terms';
+import { isUiaError, ProtocolError, StageError, type UiaError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
+import { httpUrl } from '../../src/decisions/terms';
 import type { RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, requestFailure, submittedState } from './stage.shared';
@@ -44,31 +44,6 @@ export interface MsisdnStageContext {
   attempt: number;
   /** Why the last token request or code submission failed; `null` otherwise. */
   error: UiaError | null;
-}
-
-/** Input of the SMS token actor. */
-export interface MsisdnTokenActorInput {
-  /** ISO country code of the number. */
-  phoneCountry: string;
-  /** Number to send the SMS to. */
-  phoneNumber: string;
-  /** Client secret of this 3PID validation. */
-  clientSecret: string;
-  /** `send_attempt` of this request, starting at 1. */
-  attempt: number;
-  /** UIA session id, if the server gave one. */
-  session: string | undefined;
-}
-/** Input of the SMS code actor. */
-export interface MsisdnCodeActorInput {
-  /** Validation sid from the token request. */
-  sid: string;
-  /** Client secret of this 3PID validation. */
-  clientSecret: string;
-  /** The SMS code the user typed, sealed. */
-  code: Sealed<string>;
-  /** Server-given URL to POST the code to; `null` for the homeserver default. */
-  submitUrl: string | null;
 }
 
 /** The `m.login.msisdn` stage machine. Provide `requestMsisdnToken` and `submitMsisdnToken`. */

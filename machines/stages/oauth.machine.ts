@@ -7,8 +7,8 @@
  *         └──▶ waiting ──OAUTH.DONE──▶ submitted ──PARENT.REJECTED──▶ waiting
  */
 import { sendParent, setup } from 'xstate';
-import { ProtocolError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
+import { ProtocolError, type UiaError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, submittedState } from './stage.shared';
 

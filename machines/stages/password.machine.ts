@@ -9,8 +9,8 @@
  */
 import { assign, sendParent, setup } from 'xstate';
 import { AuthType } from '../../src/auth-type';
-import { Sealed } from '../../src/secret';
-import type { UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secrets/secret';
+import type { UiaError } from '../../src/errors/errors';
 import type { UserIdentifier } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, submittedState } from './stage.shared';

@@ -5,8 +5,8 @@
  */
 import { sendParent, setup } from 'xstate';
 import { AuthType } from '../../src/auth-type';
-import { Sealed } from '../../src/secret';
-import type { UiaError } from '../../src/errors';
+import { Sealed } from '../../src/secrets/secret';
+import type { UiaError } from '../../src/errors/errors';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, submittedState } from './stage.shared';
 

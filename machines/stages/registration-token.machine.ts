@@ -11,10 +11,10 @@
  * it is never stored in context.
  */
 import { assign, sendParent, setup } from 'xstate';
-import { createTokenCheckActor } from '../../src/actors';
-import { boundFunction } from '../../src/bound-functions';
-import { StageError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
+import { createTokenCheckActor, type TokenCheckResult } from '../../src/actors/token-check.actor';
+import { boundFunction } from '../../src/actors/bound-functions';
+import { StageError, type UiaError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
 import type { AuthDict } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, submittedState } from './stage.shared';
@@ -27,19 +27,6 @@ export interface RegistrationTokenStageContext {
   preset: Sealed<string> | null;
   /** Why the last token was refused; `null` before a refusal. */
   error: UiaError | null;
-}
-
-/** Input and output of the validity check actor. */
-export interface TokenCheck {
-  /** The token to check for validity, sealed. */
-  token: Sealed<string>;
-}
-/** `valid: null` means the check could not be made (no checker, or it failed): the server decides. */
-export interface TokenCheckResult {
-  /** The token that was checked, sealed. */
-  token: Sealed<string>;
-  /** Whether the server deems it valid; `null` when the check could not be made. */
-  valid: boolean | null;
 }
 
 /** The `m.login.registration_token` stage machine. Provide `checkRegistrationToken` to enable the check. */

@@ -6,8 +6,8 @@
  * Each stage machine still has its own `setup`; these helpers only build parts of it.
  */
 import { assign, sendParent } from 'xstate';
-import { isUiaError, NetworkError, StageError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
+import { isUiaError, NetworkError, StageError, type UiaError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
 import type { StageEvent, StageToParentEvent } from './stage.types';
 
 /**

@@ -2,8 +2,8 @@
  * Types shared by every stage machine: what the parent gives a stage, and the events that pass
  * between the parent chart and a stage.
  */
-import type { Sealed } from '../../src/secret';
-import type { UiaError } from '../../src/errors';
+import type { Sealed } from '../../src/secrets/secret';
+import type { UiaError } from '../../src/errors/errors';
 import type { AuthDict, UiaInputs, UserIdentifier } from '../../src/types';
 
 /** What the parent chart hands a stage machine when the stage becomes current. */

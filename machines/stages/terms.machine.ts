@@ -7,9 +7,9 @@
  */
 import { assign, sendParent, setup } from 'xstate';
 import { AuthType } from '../../src/auth-type';
-import { ProtocolError, type UiaError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
-import { parseTermsPolicies, type TermsPolicy } from '../../src/terms';
+import { ProtocolError, type UiaError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
+import { parseTermsPolicies, type TermsPolicy } from '../../src/decisions/terms';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { errorActions, submittedState } from './stage.shared';
 

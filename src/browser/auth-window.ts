@@ -16,8 +16,8 @@
  * - removes every listener and timer once done, when the popup closes, when the stage changes or
  *   the negotiation ends, or when the returned handle is disposed.
  */
-import type { StageKind } from '../stage-kind';
-import { selectExternalUrl, selectStage, selectStageRef } from '../selectors';
+import type { StageKind } from '../decisions/stage-kind';
+import { selectExternalUrl, selectStage, selectStageRef } from '../api/selectors';
 import { isAuthDoneMessage } from './auth-message';
 import { onActorEnd, type UiaActorLike } from './uia-actor-like';
 

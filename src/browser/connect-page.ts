@@ -6,8 +6,8 @@
  * negotiation or starts a new one. The React hook (`matrix-uia/react`) does the same with
  * `@xstate/react`.
  */
-import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from '../create-uia-machine';
-import type { UiaOptions } from '../options';
+import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from '../api/create-uia-machine';
+import type { UiaOptions } from '../api/options';
 import { watchPageVisibility } from './page-visibility';
 import { loadUiaSnapshot, persistUiaSession, type PersistableUiaActor, type UiaPersistenceOptions } from './session-persistence';
 

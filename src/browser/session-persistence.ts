@@ -17,9 +17,9 @@
  * in flight would re-run that request on restore, and its auth dict does not survive
  * serialisation (by design). The saved entry is removed when the negotiation ends.
  */
-import { checkUiaSnapshot, type CheckedUiaSnapshot } from '../restore-snapshot';
+import { checkUiaSnapshot, type CheckedUiaSnapshot } from '../api/restore-snapshot';
 import type { Snapshot } from 'xstate';
-import { selectStageSnapshot, type UiaSnapshot } from '../selectors';
+import { selectStageSnapshot, type UiaSnapshot } from '../api/selectors';
 import { onActorEnd, type UiaActorLike } from './uia-actor-like';
 
 /** Where and how long a negotiation is kept. */
@@ -87,7 +87,7 @@ export function loadUiaSnapshot(options: UiaPersistenceOptions): CheckedUiaSnaps
     const entry = JSON.parse(raw) as StoredEntry;
     const fresh = typeof entry?.savedAt === 'number' && Date.now() - entry.savedAt <= (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     const valid = entry?.v === 2 && entry.snapshot?.status === 'active' && isTopState(entry.snapshot.value);
-    // Checked as any stored JSON must be (src/restore-snapshot.ts): a tampered entry is dropped.
+    // Checked as any stored JSON must be (src/api/restore-snapshot.ts): a tampered entry is dropped.
     if (fresh && valid) return checkUiaSnapshot(entry.snapshot);
   } catch {
     // Not ours, corrupt or tampered: drop it below.

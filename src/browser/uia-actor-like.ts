@@ -5,7 +5,7 @@
  * with or without React and never need to know how the actor was made.
  */
 import type { UiaEvent } from '../../machines/uia.types';
-import type { UiaSnapshot } from '../selectors';
+import type { UiaSnapshot } from '../api/selectors';
 
 /** What the browser helpers need from a running UIA actor. */
 export interface UiaActorLike {

@@ -2,7 +2,7 @@
  * Exit codes of the `matrix-uia` terminal client, one per kind of failure, so scripts can tell a
  * wrong password from a network fault without parsing messages. Documented in docs/cli.md.
  */
-import { isUiaError } from '../errors';
+import { isUiaError } from '../errors/errors';
 import { isMatrixHttpError } from '../fetch';
 import { isInterrupt } from './terminal';
 

@@ -8,8 +8,8 @@
  * them into the documented kinds first, so `--json` names `NetworkError` and `AbortedError`
  * whatever request or question was under way.
  */
-import { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
-import { AbortedError, NetworkError } from '../errors';
+import { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
+import { AbortedError, NetworkError } from '../errors/errors';
 import { isMatrixHttpError } from '../fetch';
 import { EXIT, type ExitCode } from './exit-codes';
 import { InterruptedError, isInterrupt } from './terminal';

@@ -6,8 +6,8 @@
  */
 import { confirm, input, password } from '@inquirer/prompts';
 import { AuthType } from '../auth-type';
-import { AccountManagementRequiredError } from '../delegated-errors';
-import { AbortedError } from '../errors';
+import { AccountManagementRequiredError } from '../errors/delegated-errors';
+import { AbortedError } from '../errors/errors';
 import {
   changePassword,
   changePasswordCall,

@@ -8,8 +8,8 @@
  * from options/environment and a missing one fails with {@link InputNeededError}.
  */
 import { confirm, input, password } from '@inquirer/prompts';
-import type { StageHandlers, StagePrompt } from '../run-uia';
-import { pickPolicyTranslation } from '../terms';
+import type { StageHandlers, StagePrompt } from '../api/run-uia';
+import { pickPolicyTranslation } from '../decisions/terms';
 import { InputNeededError } from './exit-codes';
 import type { Terminal } from './terminal';
 

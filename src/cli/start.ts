@@ -10,8 +10,8 @@
  */
 import { confirm, password } from '@inquirer/prompts';
 import { changePassword, createMatrixClient, register } from '../fetch';
-import type { StageHandlers } from '../run-uia';
-import { pickPolicyTranslation } from '../terms';
+import type { StageHandlers } from '../api/run-uia';
+import { pickPolicyTranslation } from '../decisions/terms';
 import { DEMO_ACCOUNT, DEMO_NEW_ACCOUNT } from '../testing/demo';
 import { startEmbeddedHomeserver } from './embedded';
 import { EXIT, exitCodeFor } from './exit-codes';

@@ -13,7 +13,7 @@
  * @inquirer would report that as the user force-closing the prompt.
  */
 import type { Context as PromptContext } from '@inquirer/type';
-import { AbortedError } from '../errors';
+import { AbortedError } from '../errors/errors';
 
 /** ANSI styles, or identity functions when colour is off. */
 export interface Styles {

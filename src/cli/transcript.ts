@@ -6,7 +6,7 @@
  * secret can leak into the log.
  */
 import type { AnyActorRef, Subscription } from 'xstate';
-import type { UiaSnapshot } from '../selectors';
+import type { UiaSnapshot } from '../api/selectors';
 import type { Terminal } from './terminal';
 
 /** Flattens a state value: `{polling: 'waiting'}` → `polling.waiting`. */

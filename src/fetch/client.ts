@@ -23,7 +23,7 @@
  *   so the chart ends the negotiation with an `EndpointError` instead of treating it as a network
  *   fault and asking for (and sending) the password again.
  */
-import { withoutStack } from '../errors';
+import { withoutStack } from '../errors/errors';
 import { MatrixHttpError } from './matrix-http-error';
 
 /** The subset of the global `fetch` the client calls; the simulator's in-process `fetch` fits. */

@@ -10,8 +10,8 @@
  * - The cross-signing reset is not decided here: it runs through UIA (`m.oauth`) on both kinds of
  *   server.
  */
-import type { AuthMetadata } from '../account-management';
-import { delegatedError, isDelegatedRefusal, type DelegatedHandling } from '../delegated-outcome';
+import type { AuthMetadata } from '../decisions/account-management';
+import { delegatedError, isDelegatedRefusal, type DelegatedHandling } from '../decisions/delegated-outcome';
 import type { MatrixClient } from './client';
 import { discoverAuthMetadata } from './discovery';
 

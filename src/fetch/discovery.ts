@@ -11,8 +11,8 @@
  * client and server, not one per helper call. A fault (network, 429, 5xx) is not cached; the
  * next call asks again.
  */
-import { authMetadataPaths, meansNoAuthMetadata, parseAuthMetadata, type AuthMetadata } from '../account-management';
-import { AbortedError, EndpointError, NetworkError } from '../errors';
+import { authMetadataPaths, meansNoAuthMetadata, parseAuthMetadata, type AuthMetadata } from '../decisions/account-management';
+import { AbortedError, EndpointError, NetworkError } from '../errors/errors';
 import type { FetchLike, MatrixClient } from './client';
 import { isMatrixHttpError } from './matrix-http-error';
 

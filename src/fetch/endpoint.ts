@@ -5,11 +5,11 @@
  * Apps that drive the chart themselves (a UI with `createUiaActor`, or a negotiation resumed from
  * a persisted snapshot) use {@link endpointFunctions} with the same call the helper would make.
  */
-import type { AuthMetadata } from '../account-management';
-import { EndpointError, NetworkError, type UiaError } from '../errors';
-import type { UiaFunctions } from '../options';
-import { OAUTH_POLLING, oauthAwareRequest } from '../oauth-request';
-import { runUia, type RunUiaOptions, type StageHandlers } from '../run-uia';
+import type { AuthMetadata } from '../decisions/account-management';
+import { EndpointError, NetworkError, type UiaError } from '../errors/errors';
+import type { UiaFunctions } from '../api/options';
+import { OAUTH_POLLING, oauthAwareRequest } from '../api/oauth-request';
+import { runUia, type RunUiaOptions, type StageHandlers } from '../api/run-uia';
 import type { UserIdentifier } from '../types';
 import type { HttpMethod, MatrixClient, MatrixRequestOptions } from './client';
 import { delegatedError, toDelegatedError, type DelegatedHandling } from './delegated';

@@ -22,11 +22,11 @@ export {
   UNSTABLE_ACTION_ALIASES,
   AUTH_METADATA_PATH,
   UNSTABLE_AUTH_METADATA_PATH,
-} from '../account-management';
-export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
-export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
-export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from '../oauth-request';
-export type { OAuthAwareRequestOptions } from '../oauth-request';
+} from '../decisions/account-management';
+export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../decisions/account-management';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
+export { oauthAwareRequest, normaliseOAuthChallenge, OAUTH_POLLING } from '../api/oauth-request';
+export type { OAuthAwareRequestOptions } from '../api/oauth-request';
 
 export { changePassword, changePasswordCall } from './change-password';
 export type { ChangePasswordParams } from './change-password';
@@ -56,4 +56,4 @@ export { checkRegistrationToken, registrationTokenChecker } from './registration
 export { whoami, loginWithPassword } from './session';
 export type { WhoamiResponse, PasswordLoginParams, LoginResponse } from './session';
 export { V3, V1 } from './paths';
-export { getFallbackUrl } from '../fallback-url';
+export { getFallbackUrl } from '../decisions/fallback-url';

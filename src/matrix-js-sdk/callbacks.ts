@@ -2,7 +2,7 @@
  * The statechart's callbacks made from a `MatrixClient`: the request function, the email token
  * function, the fallback page URL, and the chart options a client knows.
  */
-import { getFallbackUrl } from '../fallback-url';
+import { getFallbackUrl } from '../decisions/fallback-url';
 import type { AuthDict, RequestEmailTokenFn, UiaMachineInputFromClient, UiaRequestFn } from './types';
 import type { EmailTokenPurpose, MatrixClientLike } from './client';
 

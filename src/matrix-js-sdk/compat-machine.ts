@@ -16,18 +16,19 @@
  *
  * Built once, run many times: {@link interactiveAuthMachine} is one machine shared by every
  * `InteractiveAuth`, whose functions are bound to each instance's actor system
- * (src/bound-functions.ts), as `createUiaActor` does. Building a machine costs more CPU and
+ * (src/actors/bound-functions.ts), as `createUiaActor` does. Building a machine costs more CPU and
  * memory than a whole negotiation, and XState keeps every machine's state nodes in a memo cache.
  */
 import { fromPromise } from 'xstate';
 import { dummyStageMachine } from '../../machines/stages/dummy.machine';
-import { emailStageMachine, type EmailTokenActorInput } from '../../machines/stages/email.machine';
+import type { EmailTokenActorInput } from '../actors/email-token.actor';
+import { emailStageMachine } from '../../machines/stages/email.machine';
 import { fallbackStageMachine } from '../../machines/stages/fallback.machine';
 import { msisdnStageMachine } from '../../machines/stages/msisdn.machine';
 import { oauthStageMachine } from '../../machines/stages/oauth.machine';
 import { termsStageMachine } from '../../machines/stages/terms.machine';
-import { createRequestActor } from '../actors';
-import { sharedUiaMachine, type ProvidedUiaMachine } from '../create-uia-machine';
+import { createRequestActor } from '../actors/request.actor';
+import { sharedUiaMachine, type ProvidedUiaMachine } from '../api/create-uia-machine';
 import type { RequestTokenResponse, UiaRequestFn } from '../types';
 
 /** The functions `InteractiveAuth` gives its chart. */

@@ -8,8 +8,8 @@
  * OAuth 2.0 aware client MUST NOT call them), or map the refusal with
  * {@link delegatedErrorFromSdk}; either way the user gets the account page's URL.
  */
-import type { AuthMetadata } from '../account-management';
-import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
+import type { AuthMetadata } from '../decisions/account-management';
+import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
 import { createMatrixClient, type FetchLike } from '../fetch/client';
 import { delegatedError, toDelegatedError, type DelegatedHandling } from '../fetch/delegated';
 import { discoverAuthMetadata as discoverWithFetch } from '../fetch/discovery';

@@ -15,8 +15,8 @@ export type { InteractiveAuthMachine, InteractiveAuthMachineFunctions } from './
 // Servers that delegate auth (OAuth 2.0 API).
 export { discoverAuthMetadata, checkDelegatedAuth, delegatedErrorFromSdk } from './discovery';
 export type { SdkDiscoveryOptions } from './discovery';
-export { accountManagementUrl, ACCOUNT_MANAGEMENT_ACTIONS } from '../account-management';
-export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../account-management';
-export type { DelegatedHandling } from '../delegated-outcome';
-export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
-export { oauthAwareRequest } from '../oauth-request';
+export { accountManagementUrl, ACCOUNT_MANAGEMENT_ACTIONS } from '../decisions/account-management';
+export type { AuthMetadata, AccountManagementAction, AccountManagementLink } from '../decisions/account-management';
+export type { DelegatedHandling } from '../decisions/delegated-outcome';
+export { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
+export { oauthAwareRequest } from '../api/oauth-request';

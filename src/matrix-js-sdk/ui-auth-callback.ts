@@ -3,8 +3,8 @@
  * `crypto.bootstrapCrossSigning({ authUploadDeviceSigningKeys })`: it runs the chart with the
  * app's password prompt (and any other stage handlers) and resolves with the call's result.
  */
-import { oauthAwareRequest } from '../oauth-request';
-import { runUia, type PasswordAnswer, type RunUiaOptions, type StageHandlers, type StagePrompt } from '../run-uia';
+import { oauthAwareRequest } from '../api/oauth-request';
+import { runUia, type PasswordAnswer, type RunUiaOptions, type StageHandlers, type StagePrompt } from '../api/run-uia';
 import { chartInputFromClient, requestFromMatrixCall } from './callbacks';
 import type { MatrixClientLike } from './client';
 import type { UIAuthCallback } from './types';

@@ -14,12 +14,12 @@ import { useActorRef, useSelector } from '@xstate/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
 import type { UiaEvent } from '../../machines/uia.types';
-import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../create-uia-machine';
-import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../delegated-errors';
-import type { UiaError } from '../errors';
-import type { UiaFunctions, UiaOptions } from '../options';
-import { sanitizedInspector } from '../sanitize';
-import { isSanitizedInspector } from '../sanitized-inspector';
+import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../api/create-uia-machine';
+import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
+import type { UiaError } from '../errors/errors';
+import type { UiaFunctions, UiaOptions } from '../api/options';
+import { sanitizedInspector } from '../secrets/sanitize';
+import { isSanitizedInspector } from '../secrets/sanitized-inspector';
 import {
   selectBusy,
   selectChosenFlow,
@@ -34,9 +34,9 @@ import {
   selectStageRef,
   type StageSnapshotLike,
   type UiaSnapshot,
-} from '../selectors';
-import type { StageKind } from '../stage-kind';
-import { pickPolicyTranslation, type TermsPolicy } from '../terms';
+} from '../api/selectors';
+import type { StageKind } from '../decisions/stage-kind';
+import { pickPolicyTranslation, type TermsPolicy } from '../decisions/terms';
 import type { UIAFlow, UserIdentifier } from '../types';
 import type { StageMachineSet } from '../../machines/stages';
 import { openAuthWindow, type AuthWindowHandle, type OpenAuthWindowOptions } from '../browser/auth-window';

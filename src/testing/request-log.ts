@@ -2,13 +2,13 @@
  * The request log: every request the simulator answered, with secrets redacted so a test can
  * print or snapshot it safely (and assert that a client never sent a password twice, say).
  *
- * What counts as a secret is the library's own rule, `isSecretKey` (src/sanitize.ts: any key
+ * What counts as a secret is the library's own rule, `isSecretKey` (src/secrets/sanitize.ts: any key
  * ending in `password`, `token` or `secret`, and `response`, `code`, `authorization`), applied alike to body
  * keys, query parameters (`?client_secret=…&token=…` of an email link) and route parameters named
  * like a secret (`/registration_tokens/{token}`). One rule for the library's inspector and the
  * simulator's log, so neither misses a key the other knows (`refresh_token`, `login_token`…).
  */
-import { isSecretKey, REDACTED } from '../sanitize';
+import { isSecretKey, REDACTED } from '../secrets/sanitize';
 import { matchRoute, type Route } from './router';
 
 /** One answered request. */

@@ -9,8 +9,8 @@
  */
 import { stageMachines } from '../../machines/stages';
 import { connectUiaToPage, openAuthWindow, type AuthWindowEvent } from '../../src/browser';
-import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
-import { selectStage } from '../../src/selectors';
+import { createUiaActor, type UiaActor } from '../../src/api/create-uia-machine';
+import { selectStage } from '../../src/api/selectors';
 import { scripted, uia401, type Answer } from '../helpers/scripted-server';
 
 const HS = 'http://127.0.0.1:8448';

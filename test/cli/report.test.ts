@@ -2,7 +2,7 @@
  * The terminal client's failure reports and colour choice, as pure functions: which error kind a
  * raw fault becomes, what a network fault says, and the FORCE_COLOR / NO_COLOR conventions.
  */
-import { AbortedError, NetworkError, StageError } from '../../src/errors';
+import { AbortedError, NetworkError, StageError } from '../../src/errors/errors';
 import { EXIT, exitCodeFor, NoSuchDeviceError, UsageError } from '../../src/cli/exit-codes';
 import { errorJson, humanMessage, networkReason, normalizeError } from '../../src/cli/report';
 import { colorEnabled, InterruptedError } from '../../src/cli/terminal';

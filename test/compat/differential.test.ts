@@ -5,8 +5,8 @@
  * spec/unit/interactive-auth.spec.ts. Deliberate differences (docs/migrating-from-matrix-js-sdk.md)
  * are asserted explicitly at the end, each named after its section of that page.
  */
-import { InteractiveAuth } from '../../src/interactive-auth';
-import { AbortedError, NoAuthFlowFoundError } from '../../src/errors';
+import { InteractiveAuth } from '../../src/api/interactive-auth';
+import { AbortedError, NoAuthFlowFoundError } from '../../src/errors/errors';
 import { both, CLIENT_SECRET, drain, run, type Answer, type Auth } from './differential';
 import { loadSdk } from './load-sdk';
 

@@ -7,7 +7,7 @@
  * every callback (doRequest, stateUpdated, busyChanged, requestEmailToken) plus the outcome, so
  * two runs compare with one `toEqual`.
  */
-import { InteractiveAuth } from '../../src/interactive-auth';
+import { InteractiveAuth } from '../../src/api/interactive-auth';
 import { loadSdk, type SdkInteractiveAuth } from './load-sdk';
 
 /** What the scripted server answers to one doRequest call. */

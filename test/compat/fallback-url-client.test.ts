@@ -5,10 +5,10 @@
  * from `stateUpdated`. The client talks to the homeserver simulator over HTTP on 127.0.0.1.
  */
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
-import { InteractiveAuth } from '../../src/interactive-auth';
+import { createUiaActor, type UiaActor } from '../../src/api/create-uia-machine';
+import { InteractiveAuth } from '../../src/api/interactive-auth';
 import { chartInputFromClient, fallbackUrlFor, requestFromMatrixCall, type MatrixClientLike } from '../../src/matrix-js-sdk';
-import { selectExternalUrl, selectSessionId, selectStage } from '../../src/selectors';
+import { selectExternalUrl, selectSessionId, selectStage } from '../../src/api/selectors';
 import { startHomeserver, type StartedHomeserver } from '../../src/testing';
 import { loadSdk, type SdkClient } from './load-sdk';
 

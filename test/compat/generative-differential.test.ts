@@ -17,7 +17,7 @@
  * A fixed seed in CI (`npm test`), FC_RUNS cases; `npm run test:fuzz` runs 5,000 × 3.
  */
 import fc from 'fast-check';
-import { CallbackError } from '../../src/callback-error';
+import { CallbackError } from '../../src/errors/callback-error';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { AppCallbackError, canon, caseArb, comparable, cutAt, firstDifference, play, type Case, type Entry, type Run } from './generative';
 import { loadInteractiveAuthSdk } from './load-sdk';

@@ -15,7 +15,7 @@
  * {@link comparable} and checked separately: matrix-uia makes no call after the end.
  */
 import fc from 'fast-check';
-import { InteractiveAuth } from '../../src/interactive-auth';
+import { InteractiveAuth } from '../../src/api/interactive-auth';
 import { loadInteractiveAuthSdk, type InteractiveAuthSdk, type SdkVersion } from './load-sdk';
 
 export const PASSWORD = 'm.login.password';

@@ -4,10 +4,10 @@
  * same case runs through matrix-js-sdk 37.5.0 (differential.ts) and, for items 11–14, 36.2.0 and
  * 43.0.0 too (the generative harness), and the logs must be equal.
  */
-import { CallbackError } from '../../src/callback-error';
-import { resolveFlow } from '../../src/choose-flow';
-import { InvalidOptionsError, NoAuthFlowFoundError } from '../../src/errors';
-import { InteractiveAuth, type IInteractiveAuthOpts } from '../../src/interactive-auth';
+import { CallbackError } from '../../src/errors/callback-error';
+import { resolveFlow } from '../../src/decisions/choose-flow';
+import { InvalidOptionsError, NoAuthFlowFoundError } from '../../src/errors/errors';
+import { InteractiveAuth, type IInteractiveAuthOpts } from '../../src/api/interactive-auth';
 import { both, drain, run, type Answer } from './differential';
 import { canon, comparable, play, type Case } from './generative';
 import { loadSdk } from './load-sdk';

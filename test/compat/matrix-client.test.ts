@@ -4,7 +4,7 @@
  * drives it (doRequest calls the client method with the auth dict; stateUpdated shows the stage;
  * the password is submitted with submitAuthDict). The adapter's UIAuthCallback is run the same way.
  */
-import { InteractiveAuth, type IInteractiveAuthOpts } from '../../src/interactive-auth';
+import { InteractiveAuth, type IInteractiveAuthOpts } from '../../src/api/interactive-auth';
 import { createUIAuthCallback, emailTokenRequester } from '../../src/matrix-js-sdk';
 import { startHomeserver, type StartedHomeserver } from '../../src/testing';
 import type { AuthDict } from '../../src/types';

@@ -4,7 +4,7 @@
  * then the app submits twice in one tick, polls, sets the sid, asks for an email and cancels.
  * Prints DONE; XState's warnings (if any) go to the console for the test to find.
  */
-import { InteractiveAuth } from '../../src/interactive-auth';
+import { InteractiveAuth } from '../../src/api/interactive-auth';
 
 async function main(): Promise<void> {
   const ia = new InteractiveAuth<unknown>({

@@ -11,8 +11,8 @@
  */
 import { generateCrossSigningKeys } from '../../src/cli/cross-signing-keys';
 import { createUIAuthCallback, type MatrixClientLike } from '../../src/matrix-js-sdk';
-import type { UiaSnapshot } from '../../src/selectors';
-import { sanitizedInspector } from '../../src/sanitize';
+import type { UiaSnapshot } from '../../src/api/selectors';
+import { sanitizedInspector } from '../../src/secrets/sanitize';
 import { startHomeserver, type StartedHomeserver } from '../../src/testing';
 import { loadSdk, type SdkClient } from './load-sdk';
 import { loadSdkCrypto, type SdkUIAuthCallback } from './load-sdk-crypto';

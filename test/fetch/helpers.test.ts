@@ -3,7 +3,7 @@
  * 127.0.0.1: the user's side of out-of-band stages (email links, fallback pages, m.oauth
  * approval) is played through the simulator's pages and API, like a browser would.
  */
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import { waitFor } from 'xstate';
 import { createUiaActor, EndpointError, RateLimitedError, runUia, selectResult, selectStage, selectWaitingForInput, type UiaSnapshot } from '../../src';
 import {

@@ -7,7 +7,7 @@
  * oversize lists, thrown non-Error values) so every parser and guard sees it.
  */
 import fc from 'fast-check';
-import { LIMITS } from '../../src/limits';
+import { LIMITS } from '../../src/decisions/limits';
 import type { FuzzAnswer } from './fuzz-server';
 
 /** Stage types the chart knows, plus SSO and unknown ones (which take the fallback page). */

@@ -16,11 +16,11 @@
  */
 import { inspect as nodeInspect } from 'node:util';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
-import { UiaError } from '../../src/errors';
-import type { UiaOptions } from '../../src/options';
-import { selectStageSnapshot } from '../../src/selectors';
-import { sanitizedInspector } from '../../src/sanitize';
+import { createUiaActor, type UiaActor } from '../../src/api/create-uia-machine';
+import { UiaError } from '../../src/errors/errors';
+import type { UiaOptions } from '../../src/api/options';
+import { selectStageSnapshot } from '../../src/api/selectors';
+import { sanitizedInspector } from '../../src/secrets/sanitize';
 import { stageAnswer, type Secrets, type UserAction } from './fuzz-arbitraries';
 import type { FuzzServer } from './fuzz-server';
 import { stageMachines } from '../../machines/stages';

@@ -10,8 +10,8 @@
  * foreground or background), exactly one timer where the model waits, and in a final state the
  * right outcome. Any request the chart abandoned is then answered late, and must change nothing.
  */
-import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
-import { selectBusy, selectFinalError, selectStage } from '../../src/selectors';
+import { createUiaActor, type UiaActor } from '../../src/api/create-uia-machine';
+import { selectBusy, selectFinalError, selectStage } from '../../src/api/selectors';
 import type { AuthDict } from '../../src/types';
 import { controllableRequest, flush, type PendingCall } from './controllable';
 import {

@@ -5,8 +5,8 @@
  * `selectStageError` stays null, on the chart as on the stage. Any other refusal of the check is
  * still shown.
  */
-import { StageError } from '../../src/errors';
-import { selectStageError } from '../../src/selectors';
+import { StageError } from '../../src/errors/errors';
+import { selectStageError } from '../../src/api/selectors';
 import { flush } from '../helpers/controllable';
 import { startChart } from './harness';
 

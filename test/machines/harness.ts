@@ -3,10 +3,10 @@
  * and a recording parent for a stage machine under test.
  */
 import { createActor, setup, type AnyActorRef, type AnyStateMachine, type InspectionEvent } from 'xstate';
-import { createUiaMachine } from '../../src/create-uia-machine';
+import { createUiaMachine } from '../../src/api/create-uia-machine';
 import type { UiaMachineInput } from '../../machines/uia.types';
 import type { StageInput } from '../../machines/stages/stage.types';
-import { selectStageSnapshot, type UiaSnapshot } from '../../src/selectors';
+import { selectStageSnapshot, type UiaSnapshot } from '../../src/api/selectors';
 import type { CheckRegistrationTokenFn, EmailTokenRequest, MsisdnTokenRequest, SubmitMsisdnTokenFn } from '../../src/types';
 import { controllableRequest, controllableTokenRequest } from '../helpers/controllable';
 import { stageMachines } from '../../machines/stages';

@@ -4,7 +4,7 @@
  * give-up without real or faked timers, and the wall clock has no say.
  */
 import { createActor, SimulatedClock } from 'xstate';
-import { createUiaMachine } from '../../src/create-uia-machine';
+import { createUiaMachine } from '../../src/api/create-uia-machine';
 import { flush } from '../helpers/controllable';
 import { stageMachines } from '../../machines/stages';
 

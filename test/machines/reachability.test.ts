@@ -24,8 +24,8 @@ import {
 } from '../../machines/stages';
 import type { StageInput } from '../../machines/stages/stage.types';
 import type { UiaMachineInput } from '../../machines/uia.types';
-import { InvalidOptionsError, StageError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
+import { InvalidOptionsError, StageError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
 import { leafIds, microstepLeafIds, snapshotLeafIds, transientIds, withoutParentSends } from './graph';
 import { stageInput } from './harness';
 

@@ -4,9 +4,9 @@
  * fallback machine is in the set, and otherwise fails with a typed error naming what to add;
  * charts are shared per set; a set is required.
  */
-import { createUiaActor, createUiaMachine, sharedUiaMachine } from '../../src/create-uia-machine';
-import { InvalidOptionsError } from '../../src/errors';
-import { selectExternalUrl, selectFinalError } from '../../src/selectors';
+import { createUiaActor, createUiaMachine, sharedUiaMachine } from '../../src/api/create-uia-machine';
+import { InvalidOptionsError } from '../../src/errors/errors';
+import { selectExternalUrl, selectFinalError } from '../../src/api/selectors';
 import { dummyStageMachine, fallbackStageMachine, passwordStageMachine, stageMachines } from '../../machines/stages';
 import { createActor, waitFor } from 'xstate';
 import { createFuzzServer } from '../helpers/fuzz-server';

@@ -15,12 +15,13 @@ import {
   registrationTokenStageMachine,
   termsStageMachine,
 } from '../../machines/stages';
-import type { MsisdnCodeActorInput } from '../../machines/stages/msisdn.machine';
-import type { TokenCheck, TokenCheckResult } from '../../machines/stages/registration-token.machine';
-import { NetworkError, ProtocolError, StageError } from '../../src/errors';
-import { Sealed } from '../../src/secret';
+import type { MsisdnCodeActorInput } from '../../src/actors/msisdn.actor';
+import type { TokenCheck, TokenCheckResult } from '../../src/actors/token-check.actor';
+import { NetworkError, ProtocolError, StageError } from '../../src/errors/errors';
+import { Sealed } from '../../src/secrets/secret';
 import type { EmailTokenRequest, MsisdnTokenRequest, RequestTokenResponse } from '../../src/types';
-import { createEmailTokenActor, createMsisdnTokenActor } from '../../src/actors';
+import { createEmailTokenActor } from '../../src/actors/email-token.actor';
+import { createMsisdnTokenActor } from '../../src/actors/msisdn.actor';
 import { controllableTokenRequest, flush } from '../helpers/controllable';
 import { stageInput, startStage } from './harness';
 

@@ -4,8 +4,8 @@
  * late answers dropped with their signal aborted, cancel from every live state, 429 handling,
  * network faults, and Synapse's flow-less 401 while polling.
  */
-import { AbortedError, EndpointError, InvalidOptionsError, NetworkError, NoAuthFlowFoundError, ProtocolError, RateLimitedError, StageError } from '../../src/errors';
-import { selectBusy, selectFinalError, selectResult, selectStageError } from '../../src/selectors';
+import { AbortedError, EndpointError, InvalidOptionsError, NetworkError, NoAuthFlowFoundError, ProtocolError, RateLimitedError, StageError } from '../../src/errors/errors';
+import { selectBusy, selectFinalError, selectResult, selectStageError } from '../../src/api/selectors';
 import { flush } from '../helpers/controllable';
 import { startChart } from './harness';
 

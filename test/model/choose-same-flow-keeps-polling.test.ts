@@ -6,7 +6,7 @@
  * out-of-band completion went unnoticed until the app sent POLL. The chart now goes back to
  * polling when the stage it keeps was polling.
  */
-import { selectStage } from '../../src/selectors';
+import { selectStage } from '../../src/api/selectors';
 import { flush } from '../helpers/controllable';
 import { MODEL_POLL_MS, playPath, startModelActor } from '../helpers/model-driver';
 import { MODEL_FLOWS, MODEL_SESSION, type ModelEvent } from '../helpers/model-uia';

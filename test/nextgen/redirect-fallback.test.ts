@@ -11,9 +11,9 @@
  */
 import { dummyStageMachine, fallbackStageMachine, oauthStageMachine, passwordStageMachine } from '../../machines/stages';
 import { connectUiaToPage, openAuthWindow, type AuthWindowEvent } from '../../src/browser';
-import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
+import { createUiaActor, type UiaActor } from '../../src/api/create-uia-machine';
 import { createMatrixClient, endpointFunctions, uploadCrossSigningKeysCall } from '../../src/fetch';
-import { selectStage } from '../../src/selectors';
+import { selectStage } from '../../src/api/selectors';
 import { generateCrossSigningKeys } from '../../src/cli/cross-signing-keys';
 import { createHomeserver, DEMO_ACCOUNT, delegatedConfig, type Homeserver } from '../../src/testing';
 

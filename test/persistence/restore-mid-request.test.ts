@@ -13,12 +13,12 @@
  *
  * Each case is run with the snapshot kept in memory (sealed dicts survive) and through JSON.
  */
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import { createHomeserver } from '../../src/testing';
 import { createMatrixClient, endpointFunctions, registerCall } from '../../src/fetch';
-import { createUiaActor, type UiaActor } from '../../src/create-uia-machine';
-import { NetworkError } from '../../src/errors';
-import { selectStageError, selectStageSnapshot } from '../../src/selectors';
+import { createUiaActor, type UiaActor } from '../../src/api/create-uia-machine';
+import { NetworkError } from '../../src/errors/errors';
+import { selectStageError, selectStageSnapshot } from '../../src/api/selectors';
 import type { Snapshot } from 'xstate';
 import { controllableRequest, controllableTokenRequest, flush } from '../helpers/controllable';
 import { stageMachines } from '../../machines/stages';

@@ -4,7 +4,7 @@
  * into the current chart; an entry saved now loads and resumes.
  */
 import { loadUiaSnapshot, persistUiaSession } from '../../src/browser/session-persistence';
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { flush } from '../helpers/controllable';
 import { scripted, uia401 } from '../helpers/scripted-server';
 import { stageMachines } from '../../machines/stages';

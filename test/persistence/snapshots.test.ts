@@ -4,11 +4,11 @@
  * nothing by itself, except that a stage that was polling (email, fallback, m.oauth) resumes its
  * background polls with `threepid_creds` or `{session}` only.
  */
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import { createActor, type AnyActorRef } from 'xstate';
-import { createUiaActor, createUiaMachine } from '../../src/create-uia-machine';
+import { createUiaActor, createUiaMachine } from '../../src/api/create-uia-machine';
 import type { UiaMachineInput } from '../../machines/uia.types';
-import { selectStage, selectStageSnapshot, type UiaSnapshot } from '../../src/selectors';
+import { selectStage, selectStageSnapshot, type UiaSnapshot } from '../../src/api/selectors';
 import type { AuthDict } from '../../src/types';
 import { controllableRequest, controllableTokenRequest, flush } from '../helpers/controllable';
 import { startChart } from '../machines/harness';

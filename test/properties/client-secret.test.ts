@@ -6,9 +6,9 @@
  * and a bad one fails START with `InvalidOptionsError` before any request is made.
  */
 import fc from 'fast-check';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { generateClientSecret, isValidClientSecret } from '../../src/client-secret';
-import { InvalidOptionsError } from '../../src/errors';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { generateClientSecret, isValidClientSecret } from '../../src/secrets/client-secret';
+import { InvalidOptionsError } from '../../src/errors/errors';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';

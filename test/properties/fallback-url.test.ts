@@ -7,10 +7,10 @@
  * exposes exactly that URL; an m.oauth page that is not http(s) is refused.
  */
 import fc from 'fast-check';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { ProtocolError } from '../../src/errors';
-import { getFallbackUrl } from '../../src/fallback-url';
-import { selectExternalUrl } from '../../src/selectors';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { ProtocolError } from '../../src/errors/errors';
+import { getFallbackUrl } from '../../src/decisions/fallback-url';
+import { selectExternalUrl } from '../../src/api/selectors';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';

@@ -13,13 +13,13 @@
  */
 import fc from 'fast-check';
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { isUiaError } from '../../src/errors';
-import { LIMITS } from '../../src/limits';
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
-import { runUia } from '../../src/run-uia';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { isUiaError } from '../../src/errors/errors';
+import { LIMITS } from '../../src/decisions/limits';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
+import { runUia } from '../../src/api/run-uia';
 import type { AuthDict } from '../../src/types';
-import { keepUntrusted } from '../../src/untrusted';
+import { keepUntrusted } from '../../src/secrets/untrusted';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { HttpError } from '../helpers/http-error';
 

@@ -1,14 +1,14 @@
 /**
- * Hardening: size limits on what is parsed from a 401 (src/limits.ts).
+ * Hardening: size limits on what is parsed from a 401 (src/decisions/limits.ts).
  *
  * Each limit is tried at its value (accepted) and one past it (refused with a `ProtocolError`
  * naming what was too big), through the parser and through the real chart, which fails with that
  * typed error instead of walking an unbounded answer.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
-import { ProtocolError } from '../../src/errors';
-import { LIMITS } from '../../src/limits';
-import { parseAuthChallenge } from '../../src/parse-auth-response';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { ProtocolError } from '../../src/errors/errors';
+import { LIMITS } from '../../src/decisions/limits';
+import { parseAuthChallenge } from '../../src/decisions/parse-auth-response';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

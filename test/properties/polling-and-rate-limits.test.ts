@@ -11,7 +11,7 @@
  *   looping.
  */
 import fc from 'fast-check';
-import { RateLimitedError } from '../../src/errors';
+import { RateLimitedError } from '../../src/errors/errors';
 import { FuzzDriver } from '../helpers/fuzz-driver';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer, type FuzzCall } from '../helpers/fuzz-server';

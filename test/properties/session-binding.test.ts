@@ -7,9 +7,9 @@
  * request; the persisted snapshot carries the fingerprint, so a restored actor can be checked.
  */
 import fc from 'fast-check';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { SessionMismatchError } from '../../src/errors';
-import { assertSnapshotBinding, canonicalJson, checkSessionBinding, requestFingerprint } from '../../src/session-binding';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { SessionMismatchError } from '../../src/errors/errors';
+import { assertSnapshotBinding, canonicalJson, checkSessionBinding, requestFingerprint } from '../../src/decisions/session-binding';
 import { checkProperty, Tally } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';

@@ -7,7 +7,7 @@
  */
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { sharedUiaMachine } from '../../src/create-uia-machine';
+import { sharedUiaMachine } from '../../src/api/create-uia-machine';
 import { useInteractiveAuth } from '../../src/react';
 import { scripted, uia401 } from '../helpers/scripted-server';
 import { stageMachines } from '../../machines/stages';

@@ -4,9 +4,9 @@
  * re-authenticated. With session binding, the mismatch is refused up front with a clear
  * `SessionMismatchError`, before anything is sent — from options and from a persisted snapshot.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
-import { SessionMismatchError } from '../../src/errors';
-import { assertSnapshotBinding, requestFingerprint } from '../../src/session-binding';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { SessionMismatchError } from '../../src/errors/errors';
+import { assertSnapshotBinding, requestFingerprint } from '../../src/decisions/session-binding';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

@@ -3,7 +3,7 @@
  * chosen, before an earlier captcha or registration token stage was done — letting anyone make
  * the server mail arbitrary addresses. The email goes out only when its stage is reached.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

@@ -4,9 +4,9 @@
  * the snapshot; restored from it, the chart resumes where it was — same session, same email sid
  * and client secret, no new email — and finishes once the link has been clicked.
  */
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import type { Snapshot } from 'xstate';
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

@@ -2,7 +2,7 @@
  * Regression: after validating their email, users had to come back and click "continue", because
  * the client only checked when asked. Polling must notice the click by itself.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

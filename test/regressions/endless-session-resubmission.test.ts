@@ -7,8 +7,8 @@
  * most `LIMITS.maxUnattendedRequests` requests by itself (no app or user event in between)
  * before failing, so stages that submit by themselves cannot loop either.
  */
-import { runUia } from '../../src/run-uia';
-import { LIMITS } from '../../src/limits';
+import { runUia } from '../../src/api/run-uia';
+import { LIMITS } from '../../src/decisions/limits';
 import type { AuthDict } from '../../src/types';
 
 class Http401 extends Error {

@@ -3,7 +3,7 @@
  * answering 401 made runUia resubmit `{session}` in a tight loop, tying up the event loop and
  * hammering the server. After a refusal the handler is asked again only after a growing pause.
  */
-import { runUia } from '../../src/run-uia';
+import { runUia } from '../../src/api/run-uia';
 import { scripted, uia401 } from '../helpers/scripted-server';
 
 beforeAll(() => jest.useFakeTimers());

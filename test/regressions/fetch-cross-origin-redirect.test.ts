@@ -8,7 +8,7 @@
  *
  * Two real HTTP servers on 127.0.0.1 (two ports: two origins).
  */
-import { EndpointError } from '../../src/errors';
+import { EndpointError } from '../../src/errors/errors';
 import { changePassword, createMatrixClient, MatrixHttpError, whoami } from '../../src/fetch';
 import { json, listen, PASSWORD_401, type LoopbackServer } from './loopback-server';
 

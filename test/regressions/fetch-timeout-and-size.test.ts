@@ -12,7 +12,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { runUia } from '../../src';
-import { NetworkError, UiaError } from '../../src/errors';
+import { NetworkError, UiaError } from '../../src/errors/errors';
 import { changePassword, createMatrixClient, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT_MS, MatrixHttpError, uiaRequest } from '../../src/fetch';
 import { json, listen, PASSWORD_401, type LoopbackServer } from './loopback-server';
 

@@ -3,7 +3,7 @@
  * so the server started a new session and the stages completed before (email validated in
  * another tab) were lost. The first request of a resume carries `{session}`.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

@@ -7,10 +7,10 @@
  * `errcode` and `error` alone; too deep to serialise, nothing), `EndpointError.data` is not
  * serialised with the snapshot, and server texts are clipped to `LIMITS.maxErrorTextLength`.
  */
-import { runUia } from '../../src/run-uia';
-import { LIMITS } from '../../src/limits';
-import type { UiaSnapshot } from '../../src/selectors';
-import type { EndpointError, StageError } from '../../src/errors';
+import { runUia } from '../../src/api/run-uia';
+import { LIMITS } from '../../src/decisions/limits';
+import type { UiaSnapshot } from '../../src/api/selectors';
+import type { EndpointError, StageError } from '../../src/errors/errors';
 import { HttpError } from '../helpers/http-error';
 
 

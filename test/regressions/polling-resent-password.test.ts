@@ -3,7 +3,7 @@
  * polled by resending the whole last auth dict, password included, so the server re-hashed the
  * password every 2 s. Polls must carry the session and `threepid_creds` only.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

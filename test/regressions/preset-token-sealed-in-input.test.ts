@@ -6,8 +6,8 @@
  */
 import { inspect } from 'node:util';
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { runUia } from '../../src/run-uia';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { runUia } from '../../src/api/run-uia';
 import type { AuthDict } from '../../src/types';
 import { HttpError } from '../helpers/http-error';
 

@@ -2,7 +2,7 @@
  * Regression: a 429 during UIA was treated as fatal and the user lost their progress. It must be
  * waited out (for its `retry_after_ms`) and the same request retried.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, type FuzzAnswer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

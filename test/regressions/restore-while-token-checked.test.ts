@@ -7,9 +7,9 @@
  * interruption, and the stage asks for the token again, as a restored password or SMS code
  * submission does. Neighbour: the SMS code submission restored mid-flight is reported the same way.
  */
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import type { AuthDict } from '../../src/types';
 import { HttpError, collectUncaught } from '../helpers/http-error';
 

@@ -8,8 +8,8 @@
  * (`poll.override`, sealed) restored as its JSON marker crashed the chart's poll input.
  */
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import type { AuthDict } from '../../src/types';
 import { HttpError } from '../helpers/http-error';
 

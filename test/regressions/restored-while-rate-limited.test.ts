@@ -4,8 +4,8 @@
  * dict did not survive the snapshot comes back to the stage with an error instead of sending a
  * broken body.
  */
-import { checkUiaSnapshot } from '../../src/restore-snapshot';
-import { createUiaActor } from '../../src/create-uia-machine';
+import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, type FuzzAnswer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

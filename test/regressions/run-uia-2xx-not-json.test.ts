@@ -9,7 +9,7 @@
  * A real HTTP server on 127.0.0.1: the first request gets the password challenge, the submission
  * a `200 text/html`.
  */
-import { EndpointError } from '../../src/errors';
+import { EndpointError } from '../../src/errors/errors';
 import { changePassword, createMatrixClient } from '../../src/fetch';
 import { json, listen, PASSWORD_401, type LoopbackServer } from './loopback-server';
 

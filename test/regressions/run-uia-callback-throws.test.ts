@@ -4,7 +4,7 @@
  * settled. Now every callback runUia calls is isolated: the negotiation is cancelled and
  * `runUia` rejects with a typed error naming the callback. Neighbour: `onActor` likewise.
  */
-import { runUia } from '../../src/run-uia';
+import { runUia } from '../../src/api/run-uia';
 import { HttpError, collectUncaught } from '../helpers/http-error';
 
 

@@ -6,8 +6,8 @@
  *
  * The handler aborts the run itself past a few calls, so a regression fails instead of spinning.
  */
-import { runUia } from '../../src/run-uia';
-import { InvalidOptionsError } from '../../src/errors';
+import { runUia } from '../../src/api/run-uia';
+import { InvalidOptionsError } from '../../src/errors/errors';
 import { scripted, uia401 } from '../helpers/scripted-server';
 
 test('no submitMsisdnToken and no submit_url: rejects with InvalidOptionsError, the code asked once', async () => {

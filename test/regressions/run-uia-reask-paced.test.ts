@@ -4,8 +4,8 @@
  * I/O, re-asked in a microtask loop that starved every timer. Re-asks are now paced: the first
  * after a turn of the event loop, then after a growing pause.
  */
-import { runUia } from '../../src/run-uia';
-import { AbortedError } from '../../src/errors';
+import { runUia } from '../../src/api/run-uia';
+import { AbortedError } from '../../src/errors/errors';
 import { scriptedBy, uia401 } from '../helpers/scripted-server';
 
 const wrong = { session: 'S', flows: [{ stages: ['m.login.password'] }], params: {}, errcode: 'M_FORBIDDEN', error: 'Invalid username or password' };

@@ -7,8 +7,8 @@
  * Each handler counts its calls and the run is raced against a macrotask turn, so a regression
  * fails fast instead of hanging the suite.
  */
-import { runUia, type RunUiaOptions } from '../../src/run-uia';
-import { InvalidOptionsError } from '../../src/errors';
+import { runUia, type RunUiaOptions } from '../../src/api/run-uia';
+import { InvalidOptionsError } from '../../src/errors/errors';
 import { scripted, uia401 } from '../helpers/scripted-server';
 
 const challenge = (stage: string, params: Record<string, unknown> = {}) => uia401({ session: 'S', flows: [{ stages: [stage] }], params });

@@ -11,9 +11,9 @@
 import { inspect } from 'node:util';
 import type { InspectionEvent } from 'xstate';
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { redactSecrets, sanitizedInspector } from '../../src/sanitize';
-import { runUia } from '../../src/run-uia';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { redactSecrets, sanitizedInspector } from '../../src/secrets/sanitize';
+import { runUia } from '../../src/api/run-uia';
 import type { AuthDict } from '../../src/types';
 import { safeStringify } from '../helpers/fuzz-driver';
 import { HttpError } from '../helpers/http-error';

@@ -2,8 +2,8 @@
  * Regression: on a server offering only SSO for re-authentication, clients reported "no flow
  * found". An SSO-only flow opens the SSO fallback page and completes with `{session}`.
  */
-import { createUiaActor } from '../../src/create-uia-machine';
-import { selectExternalUrl } from '../../src/selectors';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { selectExternalUrl } from '../../src/api/selectors';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 

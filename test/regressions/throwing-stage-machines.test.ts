@@ -10,10 +10,10 @@
  */
 import { createMachine, setup, type AnyStateMachine } from 'xstate';
 import { stageMachines, type StageMachineSet } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { runUia } from '../../src/run-uia';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { runUia } from '../../src/api/run-uia';
 import type { AuthDict } from '../../src/types';
-import type { UiaSnapshot } from '../../src/selectors';
+import type { UiaSnapshot } from '../../src/api/selectors';
 import { HttpError, collectUncaught } from '../helpers/http-error';
 
 

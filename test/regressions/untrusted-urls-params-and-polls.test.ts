@@ -11,10 +11,10 @@
  *   `constructor` found `Object`): params are built without a prototype.
  */
 import { stageMachines } from '../../machines/stages';
-import { createUiaActor } from '../../src/create-uia-machine';
-import { parseAuthChallenge } from '../../src/parse-auth-response';
-import { runUia } from '../../src/run-uia';
-import { parseTermsPolicies } from '../../src/terms';
+import { createUiaActor } from '../../src/api/create-uia-machine';
+import { parseAuthChallenge } from '../../src/decisions/parse-auth-response';
+import { runUia } from '../../src/api/run-uia';
+import { parseTermsPolicies } from '../../src/decisions/terms';
 import type { AuthDict } from '../../src/types';
 import { HttpError } from '../helpers/http-error';
 
@@ -103,6 +103,6 @@ test('params.__proto__ and a stage type named after an Object.prototype key touc
 });
 
 test('neighbour: a stage type named after an Object.prototype key is no stage kind', async () => {
-  const { stageKindFor } = await import('../../src/stage-kind');
+  const { stageKindFor } = await import('../../src/decisions/stage-kind');
   for (const type of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) expect(stageKindFor(type)).toBe('fallback');
 });

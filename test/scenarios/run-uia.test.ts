@@ -2,8 +2,8 @@
  * End-to-end scenarios through `runUia` with a scripted request function, using real Synapse
  * 1.67.0 bodies from the shared fixture wherever one exists.
  */
-import { runUia } from '../../src/run-uia';
-import { NoAuthFlowFoundError, StageError } from '../../src/errors';
+import { runUia } from '../../src/api/run-uia';
+import { NoAuthFlowFoundError, StageError } from '../../src/errors/errors';
 import type { AuthDict, EmailTokenRequest } from '../../src/types';
 import { notValidatedYet, scripted, scriptedBy, uia401 } from '../helpers/scripted-server';
 import { synapseExchange } from '../helpers/fixtures';

@@ -18,8 +18,8 @@ import {
   uploadCrossSigningKeys,
   type MatrixClient,
 } from '../../src/fetch';
-import type { StageHandlers } from '../../src/run-uia';
-import { AccountManagementRequiredError } from '../../src/delegated-errors';
+import type { StageHandlers } from '../../src/api/run-uia';
+import { AccountManagementRequiredError } from '../../src/errors/delegated-errors';
 import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, DEMO_NEW_ACCOUNT, type Homeserver } from '../../src/testing';
 import { DEFAULT_PORT, homeserverUsage, parseHomeserverArgs, runHomeserverCli, type RunningHomeserverCli } from '../../src/testing/homeserver-cli';
 import { DEMO_MSISDN, HOMESERVER_PRESETS } from '../../src/testing/homeserver-presets';

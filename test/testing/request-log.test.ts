@@ -1,10 +1,10 @@
 /**
  * The simulator's request log (src/testing/request-log.ts) redacts with the core's rule
- * (`isSecretKey`, src/sanitize.ts): body keys, query parameters (the email link's
+ * (`isSecretKey`, src/secrets/sanitize.ts): body keys, query parameters (the email link's
  * `client_secret` and `token`) and secret route parameters, in `hs.requests` and in what
  * `npm run homeserver` prints.
  */
-import { isSecretKey } from '../../src/sanitize';
+import { isSecretKey } from '../../src/secrets/sanitize';
 import { createHomeserver, demoConfig, DEMO_ACCOUNT, isRedactedKey, redact } from '../../src/testing';
 import { redactPath } from '../../src/testing/request-log';
 import { ROUTES } from '../../src/testing/dispatch';

@@ -1,11 +1,11 @@
 /**
- * Flow choice and next-stage rules (src/choose-flow.ts, src/next-step.ts): matrix-js-sdk's
+ * Flow choice and next-stage rules (src/decisions/choose-flow.ts, src/decisions/next-step.ts): matrix-js-sdk's
  * acceptability and scoring, the server's order on ties, no mutation of the server's data, and
  * the preference for a flow consistent with `completed`.
  */
-import { chooseFlow, isFlowAcceptable, nextStage, requiredStages, resolveFlow, scoreFlow, sameStages } from '../../src/choose-flow';
-import { decideNextStep, sameMembers } from '../../src/next-step';
-import { NoAuthFlowFoundError, UiaError } from '../../src/errors';
+import { chooseFlow, isFlowAcceptable, nextStage, requiredStages, resolveFlow, scoreFlow, sameStages } from '../../src/decisions/choose-flow';
+import { decideNextStep, sameMembers } from '../../src/decisions/next-step';
+import { NoAuthFlowFoundError, UiaError } from '../../src/errors/errors';
 import type { UIAFlow } from '../../src/types';
 
 const EMAIL = 'm.login.email.identity';

@@ -1,8 +1,8 @@
 /**
- * Client secrets (src/client-secret.ts) and fallback page URLs (src/fallback-url.ts).
+ * Client secrets (src/secrets/client-secret.ts) and fallback page URLs (src/decisions/fallback-url.ts).
  */
-import { generateClientSecret, isValidClientSecret } from '../../src/client-secret';
-import { getFallbackUrl } from '../../src/fallback-url';
+import { generateClientSecret, isValidClientSecret } from '../../src/secrets/client-secret';
+import { getFallbackUrl } from '../../src/decisions/fallback-url';
 
 const CHARSET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.=_-';
 

@@ -1,15 +1,15 @@
 /**
  * Error identity across copies of the package: an app that imports matrix-uia while a dependency
  * requires it loads the ESM and the CJS build, two copies of every class. Here two copies of
- * src/errors.ts (jest.isolateModules); scripts/check-package.mjs does the same with the two
+ * src/errors/errors.ts (jest.isolateModules); scripts/check-package.mjs does the same with the two
  * built copies from the installed tarball (test/consumer/dual-copy.mjs).
  */
-type Errors = typeof import('../../src/errors');
+type Errors = typeof import('../../src/errors/errors');
 
 function loadCopy(): Errors {
   let copy: Errors | undefined;
   jest.isolateModules(() => {
-    copy = jest.requireActual<Errors>('../../src/errors');
+    copy = jest.requireActual<Errors>('../../src/errors/errors');
   });
   return copy!;
 }

@@ -8,7 +8,7 @@
  */
 import { checkUiaSnapshot, createUiaActor, runUia, StageError } from '../../src';
 import { stageMachines } from '../../machines/stages';
-import { isValidClientSecret } from '../../src/client-secret';
+import { isValidClientSecret } from '../../src/secrets/client-secret';
 import { scripted, uia401 } from '../helpers/scripted-server';
 
 const challenge = (stages: string[], session = 'S') => uia401({ session, flows: [{ stages }], params: {} });

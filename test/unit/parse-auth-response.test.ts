@@ -1,10 +1,10 @@
 /**
- * 401 parsing and answer classification (src/parse-auth-response.ts): every malformed shape is a
+ * 401 parsing and answer classification (src/decisions/parse-auth-response.ts): every malformed shape is a
  * `ProtocolError`, the size limits hold, and each kind of HTTP answer is routed as the chart needs.
  */
-import { classifyResponse, parseAuthChallenge, readRetryAfterMs } from '../../src/parse-auth-response';
-import { EndpointError, ProtocolError } from '../../src/errors';
-import { LIMITS } from '../../src/limits';
+import { classifyResponse, parseAuthChallenge, readRetryAfterMs } from '../../src/decisions/parse-auth-response';
+import { EndpointError, ProtocolError } from '../../src/errors/errors';
+import { LIMITS } from '../../src/decisions/limits';
 import type { AuthChallenge } from '../../src/types';
 
 const ok = { session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} };

@@ -1,13 +1,13 @@
 /**
- * Credential redaction (src/sanitize.ts) and the Sealed box (src/secret.ts).
+ * Credential redaction (src/secrets/sanitize.ts) and the Sealed box (src/secrets/secret.ts).
  */
 import { inspect } from 'node:util';
 import type { InspectionEvent } from 'xstate';
-import { REDACTED, redactSecrets, sanitizedInspector, sanitizeInspectionEvent } from '../../src/sanitize';
-import { isSanitizedInspector } from '../../src/sanitized-inspector';
-import { InvalidOptionsError } from '../../src/errors';
-import { Sealed, unseal } from '../../src/secret';
-import { createUiaActor } from '../../src/create-uia-machine';
+import { REDACTED, redactSecrets, sanitizedInspector, sanitizeInspectionEvent } from '../../src/secrets/sanitize';
+import { isSanitizedInspector } from '../../src/secrets/sanitized-inspector';
+import { InvalidOptionsError } from '../../src/errors/errors';
+import { Sealed, unseal } from '../../src/secrets/secret';
+import { createUiaActor } from '../../src/api/create-uia-machine';
 import { flush } from '../helpers/controllable';
 import { scripted, uia401 } from '../helpers/scripted-server';
 import { stageMachines } from '../../machines/stages';

@@ -1,8 +1,8 @@
 /**
- * m.login.terms params parsing and language choice (src/terms.ts).
+ * m.login.terms params parsing and language choice (src/decisions/terms.ts).
  */
-import { parseTermsPolicies, pickPolicyTranslation, type TermsPolicy } from '../../src/terms';
-import { ProtocolError } from '../../src/errors';
+import { parseTermsPolicies, pickPolicyTranslation, type TermsPolicy } from '../../src/decisions/terms';
+import { ProtocolError } from '../../src/errors/errors';
 
 describe('parseTermsPolicies', () => {
   test('the Synapse 8010 params', () => {

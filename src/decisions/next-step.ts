@@ -1,9 +1,9 @@
 /**
  * What the negotiation does after the server's latest 401: a pure decision over what is known.
  */
-import { NoAuthFlowFoundError } from './errors';
+import { NoAuthFlowFoundError } from '../errors/errors';
 import { nextStage, resolveFlow, type FlowChoiceInputs } from './choose-flow';
-import type { UIAFlow } from './types';
+import type { UIAFlow } from '../types';
 
 /** Everything {@link decideNextStep} reads. */
 export interface NextStepInputs extends FlowChoiceInputs {

@@ -15,17 +15,17 @@
  * inspector), so apps that never restore do not bundle this module. `loadUiaSnapshot`
  * (matrix-uia/browser) returns checked snapshots.
  */
-import { createInitialContext } from '../machines/uia.context';
-import { uiaMachine } from '../machines/uia.machine';
-import type { UiaContext } from '../machines/uia.types';
-import { interruptedByRestore } from './actors';
+import { createInitialContext } from '../../machines/uia.context';
+import { uiaMachine } from '../../machines/uia.machine';
+import type { UiaContext } from '../../machines/uia.types';
+import { interruptedByRestore } from '../actors/function-source';
 import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot, type RestoreProcedure } from './checked-snapshot';
-import { isValidClientSecret } from './client-secret';
-import { InvalidOptionsError, ProtocolError } from './errors';
-import { LIMITS } from './limits';
-import { parseAuthChallenge } from './parse-auth-response';
-import type { StageKind } from './stage-kind';
-import type { UIAFlow } from './types';
+import { isValidClientSecret } from '../secrets/client-secret';
+import { InvalidOptionsError, ProtocolError } from '../errors/errors';
+import { LIMITS } from '../decisions/limits';
+import { parseAuthChallenge } from '../decisions/parse-auth-response';
+import type { StageKind } from '../decisions/stage-kind';
+import type { UIAFlow } from '../types';
 
 const KINDS: readonly StageKind[] = ['dummy', 'password', 'email', 'msisdn', 'recaptcha', 'terms', 'registrationToken', 'oauth', 'fallback'];
 

@@ -1,7 +1,7 @@
 /**
  * The URL of a homeserver's fallback page for a stage.
  */
-import { ProtocolError } from './errors';
+import { ProtocolError } from '../errors/errors';
 
 /**
  * Builds `<homeserver>/_matrix/client/v3/auth/<type>/fallback/web?session=<session>`.

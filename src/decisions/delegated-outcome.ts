@@ -4,7 +4,7 @@
  * `matrix-uia/matrix-js-sdk` and the React hook.
  */
 import { accountManagementUrl, isUnrecognizedEndpoint, type AccountManagementAction, type AuthMetadata } from './account-management';
-import { AccountManagementRequiredError, OAuthRegistrationRequiredError } from './delegated-errors';
+import { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
 
 /** How a delegated server handles an operation. */
 export type DelegatedHandling =

@@ -9,15 +9,15 @@
  * failed answer a handler is asked again only after a pause, so it can never re-ask in a loop.
  */
 import type { AnyActorRef, Subscription } from 'xstate';
-import type { StageEvent } from '../machines/stages/stage.types';
-import { stageMachines, type StageMachineSet } from '../machines/stages';
+import type { StageEvent } from '../../machines/stages/stage.types';
+import { stageMachines, type StageMachineSet } from '../../machines/stages';
 import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from './create-uia-machine';
-import { AbortedError, InvalidOptionsError, TimeoutError, type UiaError } from './errors';
+import { AbortedError, InvalidOptionsError, TimeoutError, type UiaError } from '../errors/errors';
 import type { UiaOptions } from './options';
 import { selectResult, selectStageError, type UiaSnapshot } from './selectors';
-import type { StageKind } from './stage-kind';
-import type { TermsPolicy } from './terms';
-import type { UserIdentifier } from './types';
+import type { StageKind } from '../decisions/stage-kind';
+import type { TermsPolicy } from '../decisions/terms';
+import type { UserIdentifier } from '../types';
 
 /** What a handler is told about the stage asking. */
 export interface StagePrompt {

@@ -1,5 +1,5 @@
 /**
- * The mark of a persisted snapshot that `checkUiaSnapshot` (src/restore-snapshot.ts) validated.
+ * The mark of a persisted snapshot that `checkUiaSnapshot` (src/api/restore-snapshot.ts) validated.
  *
  * `createUiaActor({ snapshot })` restores only a checked snapshot and refuses a raw one, so the
  * validator (and the restore procedure the mark carries) is bundled only by apps that restore,
@@ -20,6 +20,6 @@ export type RestoreProcedure = (actor: AnyActorRef, fns: UiaFunctions<unknown>) 
 
 /** A persisted UIA snapshot that `checkUiaSnapshot` validated. */
 export type CheckedUiaSnapshot = Snapshot<unknown> & {
-  /** Brand, and the restore procedure `createUiaActor` runs (src/restore-snapshot.ts). */
+  /** Brand, and the restore procedure `createUiaActor` runs (src/api/restore-snapshot.ts). */
   readonly [CHECKED_SNAPSHOT]: RestoreProcedure;
 };

@@ -1,7 +1,7 @@
 /**
  * Which stage machine handles which stage type.
  */
-import { AuthType } from './auth-type';
+import { AuthType } from '../auth-type';
 
 /** The stage machines: one per way of completing a stage. */
 export type StageKind =

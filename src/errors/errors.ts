@@ -6,8 +6,8 @@
  * from our own text only.
  */
 import { isUiaError, UIA_ERROR } from './error-brand';
-import { LIMITS } from './limits';
-import type { UIAFlow } from './types';
+import { LIMITS } from '../decisions/limits';
+import type { UIAFlow } from '../types';
 
 export { isUiaError } from './error-brand';
 

@@ -6,12 +6,12 @@
  * `actor.getSnapshot()`.
  */
 import type { AnyActorRef, SnapshotFrom } from 'xstate';
-import type { UiaMachine } from '../machines/uia.machine';
-import type { StageEvent } from '../machines/stages/stage.types';
-import type { UiaError } from './errors';
-import { Sealed } from './secret';
-import type { StageKind } from './stage-kind';
-import type { UIAFlow } from './types';
+import type { UiaMachine } from '../../machines/uia.machine';
+import type { StageEvent } from '../../machines/stages/stage.types';
+import type { UiaError } from '../errors/errors';
+import { Sealed } from '../secrets/secret';
+import type { StageKind } from '../decisions/stage-kind';
+import type { UIAFlow } from '../types';
 
 /** A snapshot of the parent chart. */
 export type UiaSnapshot = SnapshotFrom<UiaMachine>;

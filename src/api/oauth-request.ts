@@ -20,7 +20,7 @@
  * Everything else (the `session`, even `"dummy"`, the flows, the params) is passed on untouched;
  * bodies without an oauth stage are not touched at all.
  */
-import type { AuthDict, UiaRequestFn } from './types';
+import type { AuthDict, UiaRequestFn } from '../types';
 
 /** The stable stage and its unstable name. */
 const STABLE = 'm.oauth';

@@ -5,28 +5,25 @@
  * Two ways in. `createUiaMachine(fns, stages)` bakes the functions into a machine of your own
  * (for `createActor`, tests, tools). `createUiaActor(options)` runs one chart shared by every
  * negotiation with the same stage set and binds each negotiation's functions to its actor system
- * (src/bound-functions.ts), which is cheaper per negotiation and bundles only the stages given.
+ * (src/actors/bound-functions.ts), which is cheaper per negotiation and bundles only the stages given.
  */
 import { createActor, type Actor, type InspectionEvent, type Observer } from 'xstate';
-import type { StageMachineSet, StageMachines } from '../machines/stages';
-import { uiaMachine } from '../machines/uia.machine';
-import type { UiaMachineInput } from '../machines/uia.types';
-import {
-  createEmailTokenActor,
-  createMsisdnSubmitActor,
-  createMsisdnTokenActor,
-  createRequestActor,
-  createTokenCheckActor,
-} from './actors';
-import { bindUiaFunctions } from './bound-functions';
-import { InvalidOptionsError } from './errors';
+import type { StageMachineSet, StageMachines } from '../../machines/stages';
+import { uiaMachine } from '../../machines/uia.machine';
+import type { UiaMachineInput } from '../../machines/uia.types';
+import { createEmailTokenActor } from '../actors/email-token.actor';
+import { createMsisdnSubmitActor, createMsisdnTokenActor } from '../actors/msisdn.actor';
+import { createRequestActor } from '../actors/request.actor';
+import { createTokenCheckActor } from '../actors/token-check.actor';
+import { bindUiaFunctions } from '../actors/bound-functions';
+import { InvalidOptionsError } from '../errors/errors';
 import type { UiaFunctions, UiaOptions } from './options';
 import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot } from './checked-snapshot';
-import { isSanitizedInspector, type SanitizedInspector } from './sanitized-inspector';
-import { Sealed } from './secret';
-import type { StageKind } from './stage-kind';
+import { isSanitizedInspector, type SanitizedInspector } from '../secrets/sanitized-inspector';
+import { Sealed } from '../secrets/secret';
+import type { StageKind } from '../decisions/stage-kind';
 
-export { bindUiaFunctions } from './bound-functions';
+export { bindUiaFunctions } from '../actors/bound-functions';
 
 /** Throws unless `stages` is a record of stage machines (JavaScript callers get no type check). */
 function checkStages(stages: unknown): asserts stages is StageMachineSet {
@@ -162,7 +159,7 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
     }
     observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
-  // A checked snapshot carries its own restore procedure (src/restore-snapshot.ts), so the core
+  // A checked snapshot carries its own restore procedure (src/api/restore-snapshot.ts), so the core
   // does not bundle it: a raw one is refused.
   const restore = snapshot?.[CHECKED_SNAPSHOT];
   if (snapshot && typeof restore !== 'function') throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');

@@ -13,19 +13,19 @@
  * lists the difference and the option (under `compat` or `rateLimit`) that restores the old way.
  */
 import { createActor, type Subscription } from 'xstate';
-import type { EmailTokenActorInput } from '../machines/stages/email.machine';
-import { isHttpErrorLike } from './actors';
-import { AuthType } from './auth-type';
+import type { EmailTokenActorInput } from '../actors/email-token.actor';
+import { isHttpErrorLike } from '../actors/request.actor';
+import { AuthType } from '../auth-type';
 import type { UiaActor } from './create-uia-machine';
-import { CallbackError } from './callback-error';
-import { generateClientSecret } from './client-secret';
-import { requiredStages } from './choose-flow';
-import { AbortedError, InvalidOptionsError, NoAuthFlowFoundError } from './errors';
-import { bindUiaFunctions } from './bound-functions';
-import { interactiveAuthMachine } from './matrix-js-sdk/compat-machine';
-import { classifyResponse } from './parse-auth-response';
+import { CallbackError } from '../errors/callback-error';
+import { generateClientSecret } from '../secrets/client-secret';
+import { requiredStages } from '../decisions/choose-flow';
+import { AbortedError, InvalidOptionsError, NoAuthFlowFoundError } from '../errors/errors';
+import { bindUiaFunctions } from '../actors/bound-functions';
+import { interactiveAuthMachine } from '../matrix-js-sdk/compat-machine';
+import { classifyResponse } from '../decisions/parse-auth-response';
 import { selectResult, type UiaSnapshot } from './selectors';
-import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from './types';
+import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from '../types';
 
 /** What `stateUpdated` is told about the stage (matrix-js-sdk's `IStageStatus`). */
 export interface IStageStatus {

@@ -1,6 +1,6 @@
 /**
  * Which keys name a credential, and what a redacted value becomes. Its own module so that the
- * request actor (src/untrusted.ts) and the inspection sanitizer (src/sanitize.ts) share one
+ * request actor (src/secrets/untrusted.ts) and the inspection sanitizer (src/secrets/sanitize.ts) share one
  * rule without the core bundling the sanitizer.
  */
 

@@ -1,7 +1,7 @@
 /**
  * The mark of an inspection observer that sees only sanitized events.
  *
- * `createUiaActor({ inspect })` takes an observer wrapped by `sanitizedInspector` (src/sanitize.ts)
+ * `createUiaActor({ inspect })` takes an observer wrapped by `sanitizedInspector` (src/secrets/sanitize.ts)
  * and refuses a raw one, so the sanitizer is bundled only by apps that inspect, and no app can
  * hand credentials to an inspector by forgetting an option. This file is only the mark, so that
  * checking it costs the core nothing.

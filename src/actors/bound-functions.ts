@@ -9,8 +9,28 @@
  * shared chart as it is, and a stage's code (e.g. the SMS one) is bundled only with its stage.
  */
 import type { ActorSystem } from 'xstate';
-import type { FromSystem } from './actors';
-import type { UiaFunctions } from './options';
+import type { FromSystem } from './function-source';
+import type {
+  CheckRegistrationTokenFn,
+  RequestEmailTokenFn,
+  RequestMsisdnTokenFn,
+  SubmitMsisdnTokenFn,
+  UiaRequestFn,
+} from '../types';
+
+/** The app's side of a negotiation. */
+export interface UiaFunctions<T> {
+  /** Makes the request being authorised with `auth` in its body. See {@link UiaRequestFn}. */
+  request: UiaRequestFn<T>;
+  /** Requests the validation email (needed for `m.login.email.identity`). */
+  requestEmailToken?: RequestEmailTokenFn;
+  /** Requests the SMS (needed for `m.login.msisdn`). */
+  requestMsisdnToken?: RequestMsisdnTokenFn;
+  /** Submits the SMS code; default: POST to the server's `submit_url`. */
+  submitMsisdnToken?: SubmitMsisdnTokenFn;
+  /** Checks a registration token before submitting it; default: no check. */
+  checkRegistrationToken?: CheckRegistrationTokenFn;
+}
 
 /** The functions bound to each actor system. Weak: a finished negotiation's functions go with it. */
 const functionsBySystem = new WeakMap<ActorSystem<any>, UiaFunctions<unknown>>();

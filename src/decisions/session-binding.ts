@@ -13,8 +13,8 @@
  * and the canonical JSON of the body without its `auth` (which changes at every round trip):
  * object keys sorted, no whitespace. It carries no body content, so it may be stored anywhere.
  */
-import { redactSecrets } from './sanitize';
-import { SessionMismatchError } from './errors';
+import { redactSecrets } from '../secrets/sanitize';
+import { SessionMismatchError } from '../errors/errors';
 
 /** The request a session authorises. */
 export interface BoundRequest {

@@ -15,15 +15,15 @@
  *
  * A transport error (no answer) is not copied: it stays the app's own error, kept as
  * `NetworkError.cause`, which no snapshot serialises and the inspection sanitizer redacts
- * (inside errors, causes and JSON text: src/sanitize.ts).
+ * (inside errors, causes and JSON text: src/secrets/sanitize.ts).
  */
-import { LIMITS } from './limits';
+import { LIMITS } from '../decisions/limits';
 import { isSecretKey, REDACTED } from './secret-keys';
 
 /**
  * A bounded, plain, redacted copy of an error body (see the module comment); never throws.
  *
- * @param max - most characters of JSON kept (a 401 is validated by its own limits, src/limits.ts,
+ * @param max - most characters of JSON kept (a 401 is validated by its own limits, src/decisions/limits.ts,
  *   and may be larger than an error body).
  */
 export function keepUntrusted(value: unknown, max: number = LIMITS.maxKeptChars): unknown {

@@ -5,7 +5,7 @@
  * rejected as a whole: showing a partial list and submitting acceptance of terms the user never
  * saw would be worse than failing.
  */
-import { ProtocolError } from './errors';
+import { ProtocolError } from '../errors/errors';
 
 /** One language version of a policy. */
 export interface PolicyTranslation {

@@ -7,9 +7,9 @@
  * the score is the number of stages plus 10 for each stage the app cannot do natively. Unlike
  * matrix-js-sdk, the server's list is never sorted in place: ties keep the server's order.
  */
-import { AuthType } from './auth-type';
-import { NoAuthFlowFoundError } from './errors';
-import type { UIAFlow, UiaInputs } from './types';
+import { AuthType } from '../auth-type';
+import { NoAuthFlowFoundError } from '../errors/errors';
+import type { UIAFlow, UiaInputs } from '../types';
 
 /** What flow acceptability depends on. */
 export interface FlowChoiceInputs {

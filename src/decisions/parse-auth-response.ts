@@ -5,9 +5,9 @@
  * discriminated union the chart's guards route on; it never throws, so a malformed body becomes a
  * typed `ProtocolError` outcome instead of an exception inside a transition.
  */
-import { EndpointError, ProtocolError } from './errors';
+import { EndpointError, ProtocolError } from '../errors/errors';
 import { LIMITS } from './limits';
-import type { AuthChallenge, UIAFlow } from './types';
+import type { AuthChallenge, UIAFlow } from '../types';
 
 /** What one request to the endpoint being authorised came back with. */
 export type RequestOutcome<T = unknown> =
