@@ -6,6 +6,7 @@
  * from our own text only.
  */
 import { isUiaError, UIA_ERROR } from './error-brand';
+import { transportFault } from '../secrets/transport-fault';
 import { LIMITS } from '../decisions/limits';
 import type { UIAFlow } from '../types';
 
@@ -138,9 +139,13 @@ export class EndpointError extends UiaError {
 export class NetworkError extends UiaError {
   /** Always `'NetworkError'`: its errors' `name`, stable across bundles and minification. */
   static override readonly errorName: string = 'NetworkError';
-  /** Wraps the fault that prevented an HTTP answer, kept as `cause`. */
+  /**
+   * Wraps the fault that prevented an HTTP answer, kept as `cause`: the fault itself, or a plain
+   * copy of its description when it holds more (an axios error's request body), see
+   * src/secrets/transport-fault.ts.
+   */
   constructor(cause: unknown) {
-    super('NETWORK', `Network error: ${describe(cause)}`, { cause });
+    super('NETWORK', `Network error: ${describe(cause)}`, { cause: transportFault(cause) });
   }
 }
 

@@ -13,9 +13,10 @@
  *   `authorization`, ...) is `[redacted]` (a 400 that echoes the `auth` dict), inside text that
  *   ends in JSON too (`"error": "cannot use {\"password\": ...}"`).
  *
- * A transport error (no answer) is not copied: it stays the app's own error, kept as
- * `NetworkError.cause`, which no snapshot serialises and the inspection sanitizer redacts
- * (inside errors, causes and JSON text: src/secrets/sanitize.ts).
+ * A transport error (no answer) is not copied here: `NetworkError` keeps it as its `cause` only
+ * when it holds nothing but its description, else a plain copy of that description
+ * (src/secrets/transport-fault.ts); the inspection sanitizer redacts inside errors, causes and
+ * JSON text too (src/secrets/sanitize.ts).
  */
 import { LIMITS } from '../decisions/limits';
 import { isSecretKey, REDACTED } from './secret-keys';
