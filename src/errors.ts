@@ -184,8 +184,8 @@ export class ProtocolError extends UiaError {
 export class SessionMismatchError extends UiaError {
   /** Always `'SessionMismatchError'`: its errors' `name`, stable across bundles and minification. */
   static override readonly errorName: string = 'SessionMismatchError';
-  /** Builds the error; `message` defaults to a generic mismatch text. */
-  constructor(message = 'This UIA session belongs to a different request') {
+  /** Builds the error; `message` defaults to the text of a session resumed for another request. */
+  constructor(message = 'This UIA session was opened for another request (method, path or body changed); start a new one') {
     super('SESSION_MISMATCH', message);
   }
 }
