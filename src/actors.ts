@@ -70,7 +70,7 @@ function retryAfterOf(e: HttpErrorLike): number | undefined {
 
 /** The error of a request a restore interrupted: reported to the stage, which asks the user again. */
 export function interruptedByRestore(): Error {
-  return new Error('matrix-uia: the request was interrupted by a restore');
+  return new Error('matrix-uia: interrupted by a restore');
 }
 
 /**
@@ -80,7 +80,7 @@ export function interruptedByRestore(): Error {
 export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
   return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal, system }) => {
     const request = resolveFn(source, system);
-    if (!request) throw new Error('matrix-uia: no request function was provided');
+    if (!request) throw new Error('matrix-uia: no request function');
     // A request restored from a persisted snapshot lost its dict (sealed values do not survive
     // serialisation): report it as interrupted rather than send a broken body.
     if (!(input.auth instanceof Sealed)) throw interruptedByRestore();
