@@ -171,28 +171,31 @@ export interface BudgetedSpec extends BundleSpec {
  * (issue 12, from the installed tarball): the password dialog at most 8.0 KB gzipped with xstate
  * external and 21 KB with it; `isUiaError` alone at most 1 KB; `matrix-uia/react` with the
  * password stage at most 11.5 KB (xstate, React and @xstate/react external); every stage machine
- * at most 25 KB with xstate (issue 7). Guards hold what was achieved, rounded up (the whole entry
- * raised by 1.5 KB for issue 13: the OAuth 2.0 API decisions, errors and m.oauth wrapper it exports).
+ * at most 25 KB with xstate (issue 7). Guards hold what was achieved plus about 0.1 KB. The password
+ * dialog (8,505 B) and React (13,311 B) figures miss their issue 12 targets and are held as guards:
+ * even with every string of 20 characters or more removed the React figure would be 12.0 KB, and
+ * the dialog's remaining bytes are the chart and the hardening (bounded error bodies, unattended-loop
+ * limit, stage-crash handling, restore checks), which no test-preserving trim removes.
  */
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
   return [
-    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.6 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed after the issue 14 hardening: 8.4 KB; held here until trimmed
+    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.4 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,505 B after trimming (the issue 14 hardening grew the chart and core by ~1.1 KB minified); held here until the chart itself shrinks
     { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, with xstate', contents: coreApp('passwordStageMachine'), budget: 21 * KB, kind: 'target' },
     { label: 'isUiaError alone', contents: `export { isUiaError } from 'matrix-uia';`, external: XSTATE, budget: 1 * KB, kind: 'target' },
     {
       label: 'matrix-uia/react (useInteractiveAuth) + passwordStageMachine, xstate and React external',
       contents: `export { useInteractiveAuth } from 'matrix-uia/react';\nexport { passwordStageMachine } from 'matrix-uia';`,
       external: [...XSTATE, ...REACT],
-      budget: 13.5 * KB, // target 11.5 KB (issue 12) missed after the delegated outcome and hardening: 13.3 KB
+      budget: 13.1 * KB, // target 11.5 KB (issue 12) missed: 13,311 B; the snapshot checker behind `persist` alone is 1.3 KB gzipped of it
       kind: 'guard',
     },
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
-    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.3 * KB, kind: 'guard' },
-    { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.8 * KB, kind: 'guard' },
-    // 17 -> 19: InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14, +1 KB) and the OAuth 2.0 account-management API (issue 13, +1.5 KB) in the whole entry.
-    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 21.7 * KB, kind: 'guard' },
-    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 33.8 * KB, kind: 'guard' },
+    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.1 * KB, kind: 'guard' },
+    { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
+    // The whole entry grew with InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14) and the OAuth 2.0 account-management API (issue 13).
+    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 21.5 * KB, kind: 'guard' },
+    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 33.5 * KB, kind: 'guard' },
   ];
 }
 

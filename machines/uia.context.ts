@@ -42,6 +42,13 @@ function positive(v: number | undefined, fallback: number): number {
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
 }
 
+/** Each number of `defaults` taken from `given` when it is a finite number ≥ 0 (one loop: fewer bytes than a line per field). */
+function numbers<T extends Record<string, number>>(given: { readonly [K in keyof T]?: number } | undefined, defaults: T): { -readonly [K in keyof T]: number } {
+  const out = {} as Record<string, number>;
+  for (const k in defaults) out[k] = positive(given?.[k], defaults[k]);
+  return out as { -readonly [K in keyof T]: number };
+}
+
 /** Builds the initial context. Bad input is recorded in `configError`, reported on START. */
 export function createInitialContext(input: UiaMachineInput | undefined): UiaContext {
   const i = input ?? {};
@@ -54,12 +61,9 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
   }
   // A resumed session used for another request is refused before anything is sent.
   configError = checkSessionBinding(i.sessionFingerprint, i.requestFingerprint) ?? configError;
-  const polling = {
-    intervalMs: Math.max(50, positive(i.polling?.intervalMs, DEFAULT_POLLING.intervalMs)),
-    backoffFactor: Math.max(1, positive(i.polling?.backoffFactor, DEFAULT_POLLING.backoffFactor)),
-    maxIntervalMs: positive(i.polling?.maxIntervalMs, DEFAULT_POLLING.maxIntervalMs),
-    giveUpAfterMs: positive(i.polling?.giveUpAfterMs, DEFAULT_POLLING.giveUpAfterMs),
-  };
+  const polling = numbers(i.polling, DEFAULT_POLLING);
+  polling.intervalMs = Math.max(50, polling.intervalMs);
+  polling.backoffFactor = Math.max(1, polling.backoffFactor);
   polling.maxIntervalMs = Math.max(polling.maxIntervalMs, polling.intervalMs);
   return {
     settings: {
@@ -68,11 +72,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
       userId: i.userId,
       homeserverUrl: i.homeserverUrl,
       polling,
-      rateLimit: {
-        maxWaitMs: positive(i.rateLimit?.maxWaitMs, DEFAULT_RATE_LIMIT.maxWaitMs),
-        defaultWaitMs: positive(i.rateLimit?.defaultWaitMs, DEFAULT_RATE_LIMIT.defaultWaitMs),
-        maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
-      },
+      rateLimit: numbers(i.rateLimit, DEFAULT_RATE_LIMIT),
       configError,
       // Already sealed when it comes through createUiaActor (toMachineInput).
       presetToken: i.inputs?.registrationToken ? new Sealed(unseal(i.inputs.registrationToken)) : null,

@@ -25,5 +25,5 @@ export function resolveFn<F>(source: FunctionSource<F> | undefined, system: Acto
 
 /** The error of a request a restore interrupted: reported to the stage, which asks the user again. */
 export function interruptedByRestore(): Error {
-  return new Error('matrix-uia: the request was interrupted by a restore');
+  return new Error('matrix-uia: interrupted by a restore');
 }

@@ -48,7 +48,7 @@ function retryAfterOf(e: HttpErrorLike): number | undefined {
 export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
   return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal, system }) => {
     const request = resolveFn(source, system);
-    if (!request) throw new Error('matrix-uia: no request function was provided');
+    if (!request) throw new Error('matrix-uia: no request function');
     // A request restored from a persisted snapshot lost its dict (sealed values do not survive
     // serialisation): report it as interrupted rather than send a broken body.
     if (!(input.auth instanceof Sealed)) throw interruptedByRestore();

@@ -28,7 +28,7 @@ export { bindUiaFunctions } from '../actors/bound-functions';
 /** Throws unless `stages` is a record of stage machines (JavaScript callers get no type check). */
 function checkStages(stages: unknown): asserts stages is StageMachineSet {
   if (typeof stages !== 'object' || stages === null) {
-    throw new InvalidOptionsError('stages is required: stageMachines, or the stage machines your app shows');
+    throw new InvalidOptionsError('stages is required (stageMachines, or those your app shows)');
   }
 }
 

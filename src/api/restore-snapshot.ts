@@ -15,6 +15,7 @@
  * inspector), so apps that never restore do not bundle this module. `loadUiaSnapshot`
  * (matrix-uia/browser) returns checked snapshots.
  */
+import type { Snapshot } from 'xstate';
 import { createInitialContext } from '../../machines/uia.context';
 import { uiaMachine } from '../../machines/uia.machine';
 import type { UiaContext } from '../../machines/uia.types';
@@ -23,7 +24,7 @@ import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot, type RestoreProcedure } from
 import { isValidClientSecret } from '../secrets/client-secret';
 import { InvalidOptionsError, ProtocolError } from '../errors/errors';
 import { LIMITS } from '../decisions/limits';
-import { parseAuthChallenge } from '../decisions/parse-auth-response';
+import { isRecord, parseAuthChallenge } from '../decisions/parse-auth-response';
 import type { StageKind } from '../decisions/stage-kind';
 import type { UIAFlow } from '../types';
 
@@ -31,9 +32,6 @@ const KINDS: readonly StageKind[] = ['dummy', 'password', 'email', 'msisdn', 're
 
 type Rec = Record<string, unknown>;
 
-function isRecord(v: unknown): v is Rec {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function fail(what: string): never {
   throw new InvalidOptionsError(`snapshot: ${what}`);
@@ -77,13 +75,13 @@ function settingsOf(v: unknown): UiaContext['settings'] {
   const s = record(v, 'context.settings');
   // `null`: no email or SMS stage has opened yet, so none was made (it is made when one opens).
   const clientSecret =
-    s.clientSecret === null ? null : typeof s.clientSecret === 'string' && isValidClientSecret(s.clientSecret) ? s.clientSecret : fail('context.settings.clientSecret is not a valid client secret');
+    s.clientSecret === null ? null : typeof s.clientSecret === 'string' && isValidClientSecret(s.clientSecret) ? s.clientSecret : fail('context.settings.clientSecret is invalid');
   // The input's own clamps (intervalMs ≥ 50, backoffFactor ≥ 1, ...): a bad number is reset to
   // its default, as a bad input's is.
   const timing = createInitialContext({ polling: record(s.polling ?? {}, 'settings.polling'), rateLimit: record(s.rateLimit ?? {}, 'settings.rateLimit') }).settings;
   const supported = s.supportedStages;
   if (supported !== undefined && supported !== null && !(Array.isArray(supported) && supported.every((t) => typeof t === 'string'))) {
-    fail('context.settings.supportedStages is not a list of stage types');
+    fail('context.settings.supportedStages is not a list of strings');
   }
   return {
     inputs: record(s.inputs ?? {}, 'context.settings.inputs') as UiaContext['settings']['inputs'],
@@ -154,16 +152,15 @@ function contextOf(v: unknown): UiaContext {
 }
 
 /**
- * Checks a persisted snapshot of the UIA chart (`actor.getPersistedSnapshot()`, usually after a
- * JSON round trip) and returns a copy that `createUiaActor({ snapshot })` restores.
+ * The check of {@link checkUiaSnapshot} without the restore procedure: the validated, rebuilt
+ * copy, for a host that restores it with `createActor` itself (the React hook, which restores only
+ * snapshots taken at rest, with no request to redo, so that the procedure is not in its bundle).
  *
- * @throws InvalidOptionsError when it is not a snapshot of an active or finished negotiation of
- *   this chart (wrong status, unknown state, a missing or mistyped field, a child that is not a
- *   stage machine); ProtocolError when its 401 data would be refused from a server.
+ * @throws as {@link checkUiaSnapshot}.
  */
-export function checkUiaSnapshot(saved: unknown): CheckedUiaSnapshot {
+export function checkSnapshotData(saved: unknown): Snapshot<unknown> {
   const s = record(saved, 'the snapshot');
-  if (s.status !== 'active' && s.status !== 'done') fail(`status is ${JSON.stringify(s.status) ?? 'missing'}: only an active or finished negotiation can be restored`);
+  if (s.status !== 'active' && s.status !== 'done') fail(`status is ${JSON.stringify(s.status) ?? 'missing'}, not active or done`);
   if (!isRestingState(s.value)) fail(`${JSON.stringify(s.value) ?? 'no state'} is not a state of the UIA chart`);
   const context = contextOf(s.context);
   const children: Rec = {};
@@ -181,10 +178,22 @@ export function checkUiaSnapshot(saved: unknown): CheckedUiaSnapshot {
   const output = s.status === 'done' ? record(s.output, 'output') : undefined;
   if (output && output.status !== 'done' && output.status !== 'failed' && output.status !== 'cancelled') fail('output has no known status');
   // Only the fields of a persisted snapshot, rebuilt: nothing else of the stored object is kept.
-  const out = { status: s.status, value: s.value, context, children, output, error: undefined, historyValue: {} };
+  return { status: s.status, value: s.value, context, children, output, error: undefined, historyValue: {} } as unknown as Snapshot<unknown>;
+}
+
+/**
+ * Checks a persisted snapshot of the UIA chart (`actor.getPersistedSnapshot()`, usually after a
+ * JSON round trip) and returns a copy that `createUiaActor({ snapshot })` restores.
+ *
+ * @throws InvalidOptionsError when it is not a snapshot of an active or finished negotiation of
+ *   this chart (wrong status, unknown state, a missing or mistyped field, a child that is not a
+ *   stage machine); ProtocolError when its 401 data would be refused from a server.
+ */
+export function checkUiaSnapshot(saved: unknown): CheckedUiaSnapshot {
+  const out = checkSnapshotData(saved);
   // Not enumerable: a checked snapshot serialises as the snapshot it is.
   Object.defineProperty(out, CHECKED_SNAPSHOT, { value: restoreProcedure });
-  return out as unknown as CheckedUiaSnapshot;
+  return out as CheckedUiaSnapshot;
 }
 
 /**

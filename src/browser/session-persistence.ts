@@ -74,6 +74,15 @@ function isTopState(value: unknown): boolean {
  * is not a resumable UIA snapshot (such entries are removed).
  */
 export function loadUiaSnapshot(options: UiaPersistenceOptions): CheckedUiaSnapshot | undefined {
+  return readUiaSnapshot(options, checkUiaSnapshot);
+}
+
+/**
+ * {@link loadUiaSnapshot} with the checker given: `check` validates the stored snapshot (and
+ * throws for a tampered one, which is then removed). The React hook passes `checkSnapshotData`,
+ * so that it does not bundle the restore procedure it never runs.
+ */
+export function readUiaSnapshot<S>(options: UiaPersistenceOptions, check: (saved: unknown) => S): S | undefined {
   const storage = storageOf(options);
   if (!storage) return undefined;
   let raw: string | null;
@@ -88,7 +97,7 @@ export function loadUiaSnapshot(options: UiaPersistenceOptions): CheckedUiaSnaps
     const fresh = typeof entry?.savedAt === 'number' && Date.now() - entry.savedAt <= (options.maxAgeMs ?? DEFAULT_MAX_AGE_MS);
     const valid = entry?.v === 2 && entry.snapshot?.status === 'active' && isTopState(entry.snapshot.value);
     // Checked as any stored JSON must be (src/api/restore-snapshot.ts): a tampered entry is dropped.
-    if (fresh && valid) return checkUiaSnapshot(entry.snapshot);
+    if (fresh && valid) return check(entry.snapshot);
   } catch {
     // Not ours, corrupt or tampered: drop it below.
   }

@@ -58,7 +58,8 @@ export type ResponseClass<T = unknown> =
 /** Error codes of a 401 that is about the access token, not about UIA. */
 const TOKEN_ERRCODES = new Set(['M_MISSING_TOKEN', 'M_UNKNOWN_TOKEN']);
 
-function isRecord(v: unknown): v is Record<string, unknown> {
+/** A JSON object: not an array, not `null` (shared with the snapshot checker, src/api/restore-snapshot.ts). */
+export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 

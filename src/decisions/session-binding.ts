@@ -81,9 +81,8 @@ export async function requestFingerprint(request: BoundRequest): Promise<string>
  */
 export function checkSessionBinding(sessionFingerprint: string | undefined, requestFp: string | undefined): SessionMismatchError | null {
   if (sessionFingerprint === undefined || requestFp === undefined || sessionFingerprint === requestFp) return null;
-  return new SessionMismatchError(
-    'This UIA session was opened for a different request (method, path or body changed); start a new session for this one',
-  );
+  // The class's own message says it: a session resumed for another request.
+  return new SessionMismatchError();
 }
 
 /**

@@ -159,7 +159,7 @@ export class RateLimitedError extends UiaError {
   declare readonly retries: number;
   /** Builds the error after the last refused retry. */
   constructor(retryAfterMs: number, retries: number) {
-    super('RATE_LIMITED', `Rate limited by the server (retry after ${retryAfterMs} ms, ${retries} retries made)`);
+    super('RATE_LIMITED', `Rate limited (retry after ${retryAfterMs} ms, ${retries} retries)`);
     this.retryAfterMs = retryAfterMs;
     this.retries = retries;
   }
@@ -189,8 +189,8 @@ export class ProtocolError extends UiaError {
 export class SessionMismatchError extends UiaError {
   /** Always `'SessionMismatchError'`: its errors' `name`, stable across bundles and minification. */
   static override readonly errorName: string = 'SessionMismatchError';
-  /** Builds the error; `message` defaults to a generic mismatch text. */
-  constructor(message = 'This UIA session belongs to a different request') {
+  /** Builds the error; `message` defaults to the text of a session resumed for another request. */
+  constructor(message = 'This UIA session was opened for another request') {
     super('SESSION_MISMATCH', message);
   }
 }

@@ -41,7 +41,8 @@ import type { UIAFlow, UserIdentifier } from '../types';
 import type { StageMachineSet } from '../../machines/stages';
 import { openAuthWindow, type AuthWindowHandle, type OpenAuthWindowOptions } from '../browser/auth-window';
 import { connectUiaToPage } from '../browser/connect-page';
-import { loadUiaSnapshot, type UiaPersistenceOptions } from '../browser/session-persistence';
+import { readUiaSnapshot, type UiaPersistenceOptions } from '../browser/session-persistence';
+import { checkSnapshotData } from '../api/restore-snapshot';
 
 /** Options of {@link useInteractiveAuth}: the negotiation's own, plus how it lives in the page. */
 export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
@@ -253,7 +254,9 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
   // Everything read once, at mount.
   const [setup] = useState(() => {
     const persist = typeof options.persist === 'string' ? { key: options.persist } : options.persist;
-    const restored: Snapshot<unknown> | undefined = persist ? loadUiaSnapshot(persist) : undefined;
+    // Restored with useActorRef, not createUiaActor: only snapshots taken at rest are saved
+    // (persistUiaSession), so there is no request to redo and no restore procedure to run.
+    const restored: Snapshot<unknown> | undefined = persist ? readUiaSnapshot(persist, checkSnapshotData) : undefined;
     const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, delegatedOutcome: _d, ...uia } = options;
     void _p;
     void _w;

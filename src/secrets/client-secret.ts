@@ -2,27 +2,24 @@
  * Client secrets for third-party identifier validation.
  */
 
-const CHARS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.=_-';
+// Built rather than spelt out: the letters once, their capitals derived (fewer bytes in every app).
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const CHARS = '0123456789' + LETTERS + LETTERS.toUpperCase() + '.=_-';
 /** The spec's grammar for `client_secret`: `[0-9a-zA-Z.=_-]`, 1 to 255 characters. */
 const CLIENT_SECRET_RE = /^[0-9a-zA-Z.=_-]{1,255}$/;
 
 /**
  * A fresh client secret: 32 characters from the spec's charset, from `crypto.getRandomValues`.
  *
- * Rejection sampling keeps every character equally likely (66 does not divide 256).
+ * Rejection sampling keeps every character equally likely (66 does not divide 256: bytes of 198
+ * and above are drawn again).
  */
 export function generateClientSecret(length = 32): string {
-  const out: string[] = [];
-  const limit = 256 - (256 % CHARS.length);
-  const buf = new Uint8Array(length * 2);
+  let out = '';
   while (out.length < length) {
-    globalThis.crypto.getRandomValues(buf);
-    for (const b of buf) {
-      if (b < limit) out.push(CHARS[b % CHARS.length]!);
-      if (out.length === length) break;
-    }
+    for (const b of globalThis.crypto.getRandomValues(new Uint8Array(length * 2))) if (b < 198 && out.length < length) out += CHARS[b % 66];
   }
-  return out.join('');
+  return out;
 }
 
 /** Whether a string is a valid `client_secret` by the spec's grammar. */
