@@ -12,8 +12,8 @@ import {
   type AuthMetadata,
   type OAuthRegistrationRequiredError,
 } from 'matrix-uia/fetch';
-import { stageMachines } from 'matrix-uia';
-import { useInteractiveAuth } from 'matrix-uia/react';
+import { sanitizedInspector, stageMachines } from 'matrix-uia';
+import { sessionPersistence, useInteractiveAuth } from 'matrix-uia/react';
 import type { DemoState } from './demo-config';
 import { humanMessage } from './messages';
 import { clientFor, type Operation, type OperationRun } from './operations';
@@ -85,8 +85,9 @@ export function UiaDialog(props: UiaDialogProps) {
     ...(props.run.inputs ? { inputs: props.run.inputs } : {}),
     polling: { intervalMs: 1000, maxIntervalMs: 4000 },
     autoStart: true,
-    persist: props.persistKey,
-    inspect: props.inspect,
+    // Read once, at mount (as every setting of the hook): made here, kept by the hook.
+    persist: props.persistKey ? sessionPersistence(props.persistKey) : undefined,
+    inspect: sanitizedInspector(props.inspect),
     languages: navigator.languages,
   });
   const { onActor } = props;

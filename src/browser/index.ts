@@ -6,6 +6,7 @@
  * - {@link watchPageVisibility}: polling paused while the page is hidden, re-checked on return.
  * - {@link persistUiaSession} / {@link loadUiaSnapshot}: the negotiation kept across reloads in
  *   `sessionStorage`.
+ * - {@link sessionPersistence}: the same as one value, for `useInteractiveAuth({ persist })`.
  * - {@link connectUiaToPage} / {@link startUiaInPage}: all of the above in one call.
  */
 export { openAuthWindow } from './auth-window';
@@ -16,6 +17,8 @@ export { watchPageVisibility } from './page-visibility';
 export type { WatchPageVisibilityOptions } from './page-visibility';
 export { loadUiaSnapshot, clearUiaSnapshot, persistUiaSession, isResumable } from './session-persistence';
 export type { UiaPersistenceOptions, PersistableUiaActor } from './session-persistence';
+export { sessionPersistence } from './session-store';
+export type { UiaSessionPersistence } from './session-store';
 export { connectUiaToPage, startUiaInPage } from './connect-page';
 export type { ConnectUiaToPageOptions, StartUiaInPageOptions, UiaInPage } from './connect-page';
 export { onActorEnd } from './uia-actor-like';

@@ -10,3 +10,6 @@ export type {
   AuthWindowState,
   PolicyView,
 } from './use-interactive-auth';
+// The persistence value `persist` takes, here too so a React app needs one import.
+export { sessionPersistence } from '../browser/session-store';
+export type { UiaSessionPersistence } from '../browser/session-store';

@@ -6,6 +6,10 @@
  * page is hidden, the negotiation kept across reloads when `persist` is given, and the fallback /
  * SSO / m.oauth window opened by `openFallback()` from the user's click.
  *
+ * What only some apps use is passed in as a value rather than switched on by a flag:
+ * `persist: sessionPersistence(key)` and `inspect: sanitizedInspector(observer)`. So a dialog
+ * that neither persists nor inspects bundles neither the snapshot checker nor the sanitizer.
+ *
  * Settings (everything but the functions) are read once, at mount: one hook instance is one
  * negotiation. Remount (e.g. with a new `key`) to start another. The functions (`request`,
  * `requestEmailToken`, ...) may change between renders; the latest ones are called.
@@ -18,8 +22,8 @@ import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActor
 import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
 import type { UiaError } from '../errors/errors';
 import type { UiaFunctions, UiaOptions } from '../api/options';
-import { sanitizedInspector } from '../secrets/sanitize';
-import { isSanitizedInspector } from '../secrets/sanitized-inspector';
+import { InvalidOptionsError } from '../errors/errors';
+import { isSanitizedInspector, type SanitizedInspector } from '../secrets/sanitized-inspector';
 import {
   selectBusy,
   selectChosenFlow,
@@ -40,9 +44,8 @@ import { pickPolicyTranslation, type TermsPolicy } from '../decisions/terms';
 import type { UIAFlow, UserIdentifier } from '../types';
 import type { StageMachineSet } from '../../machines/stages';
 import { openAuthWindow, type AuthWindowHandle, type OpenAuthWindowOptions } from '../browser/auth-window';
-import { connectUiaToPage } from '../browser/connect-page';
-import { readUiaSnapshot, type UiaPersistenceOptions } from '../browser/session-persistence';
-import { checkSnapshotData } from '../api/restore-snapshot';
+import { watchPageVisibility } from '../browser/page-visibility';
+import type { UiaSessionPersistence } from '../browser/session-store';
 
 /** Options of {@link useInteractiveAuth}: the negotiation's own, plus how it lives in the page. */
 export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
@@ -54,18 +57,22 @@ export interface UseInteractiveAuthOptions<T> extends UiaOptions<T> {
   /** Send `START` on mount. Default `false`: call `start()` (e.g. from a button). */
   autoStart?: boolean;
   /**
-   * Keep the negotiation across reloads in `sessionStorage` under this key (or these options).
-   * On mount a saved negotiation is restored and re-checked at once instead of started.
+   * Keep the negotiation across reloads: `sessionPersistence('key')` (from `matrix-uia/react` or
+   * `matrix-uia/browser`; `sessionStorage` by default). On mount a saved negotiation is restored
+   * and re-checked at once instead of started. A bare key is refused (`InvalidOptionsError`).
    */
-  persist?: string | UiaPersistenceOptions;
+  persist?: UiaSessionPersistence;
   /** Pause background polling while the page is hidden. Default `true`. */
   pausePollingWhenHidden?: boolean;
   /** Options of the fallback / SSO / m.oauth window (`openFallback`). */
   authWindow?: Omit<OpenAuthWindowOptions, 'onEvent' | 'window'>;
   /** Preferred languages for terms policies, e.g. `navigator.languages`. Default: English. */
   languages?: readonly string[];
-  /** Inspection observer; events are sanitised first (see `createUiaActor`). */
-  inspect?: CreateUiaActorExtras['inspect'];
+  /**
+   * Inspection observer wrapped by `sanitizedInspector` (from `matrix-uia`), as `createUiaActor`
+   * takes it: credentials never reach it. A raw observer is refused (`InvalidOptionsError`).
+   */
+  inspect?: SanitizedInspector;
   /** The window to use. Default `globalThis.window`. */
   window?: Window;
   /**
@@ -236,9 +243,16 @@ function latestFunctions<T>(first: UiaFunctions<T>, latest: { current: UiaFuncti
 
 function inspectObserver(inspect: CreateUiaActorExtras['inspect']): ((e: InspectionEvent) => void) | undefined {
   if (!inspect) return undefined;
-  // The hook sanitizes a raw observer itself (it bundles the sanitizer anyway), and passes an
-  // already wrapped one through.
-  return isSanitizedInspector(inspect) ? inspect : sanitizedInspector(inspect);
+  // Refused rather than sanitized here (as createUiaActor does): the sanitizer is then bundled
+  // only by apps that inspect.
+  if (!isSanitizedInspector(inspect)) throw new InvalidOptionsError('inspect must be wrapped: sanitizedInspector(observer)');
+  return inspect;
+}
+
+function persistenceOf(persist: unknown): UiaSessionPersistence | undefined {
+  if (persist === undefined) return undefined;
+  if (typeof (persist as UiaSessionPersistence | null)?.load !== 'function') throw new InvalidOptionsError("persist takes sessionPersistence('key')");
+  return persist as UiaSessionPersistence;
 }
 
 /**
@@ -253,10 +267,10 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
 
   // Everything read once, at mount.
   const [setup] = useState(() => {
-    const persist = typeof options.persist === 'string' ? { key: options.persist } : options.persist;
+    const persist = persistenceOf(options.persist);
     // Restored with useActorRef, not createUiaActor: only snapshots taken at rest are saved
     // (persistUiaSession), so there is no request to redo and no restore procedure to run.
-    const restored: Snapshot<unknown> | undefined = persist ? readUiaSnapshot(persist, checkSnapshotData) : undefined;
+    const restored: Snapshot<unknown> | undefined = persist?.load();
     const { autoStart, persist: _p, pausePollingWhenHidden, authWindow, languages, inspect, window: _w, delegatedOutcome: _d, ...uia } = options;
     void _p;
     void _w;
@@ -285,11 +299,9 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
 
   useEffect(() => {
     const win = latest.current.window;
-    const disconnect = connectUiaToPage(actorRef, {
-      pausePollingWhenHidden: setup.pausePollingWhenHidden,
-      ...(setup.persist ? { persist: setup.persist } : {}),
-      ...(win ? { window: win } : {}),
-    });
+    const disposers: Array<() => void> = [];
+    if (setup.pausePollingWhenHidden) disposers.push(watchPageVisibility(actorRef, win ? { window: win } : {}));
+    if (setup.persist) disposers.push(setup.persist.attach(actorRef));
     // A restored negotiation checks at once (the link may have been clicked meanwhile). Sent a
     // microtask later, and not at all if this effect is torn down first: StrictMode (and React's
     // Activity) stop and restart the actor right after mounting, and a request started in between
@@ -302,7 +314,7 @@ export function useInteractiveAuth<T = unknown>(options: UseInteractiveAuthOptio
     });
     return () => {
       torndown = true;
-      disconnect();
+      for (const d of disposers.splice(0)) d();
     };
   }, [actorRef, setup]);
 

@@ -8,9 +8,10 @@
  */
 import { act, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { StrictMode, useState } from 'react';
-import { useInteractiveAuth, type UseInteractiveAuthOptions } from '../../src/react';
+import { sessionPersistence, useInteractiveAuth, type UseInteractiveAuthOptions } from '../../src/react';
 import { scripted, uia401 } from '../helpers/scripted-server';
 import { stageMachines } from '../../machines/stages';
+import { sanitizedInspector } from '../../src/secrets/sanitize';
 
 const HS = 'http://127.0.0.1:8448';
 const passwordFlow = { session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} };
@@ -220,7 +221,7 @@ test('unmounting stops the actor and removes every listener and timer it added',
 
   const s = scripted([uia401(ssoFlow)]);
   const { result, unmount } = renderHook(() =>
-    useInteractiveAuth({ stages: stageMachines, request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 }, persist: 'test:unmount' }),
+    useInteractiveAuth({ stages: stageMachines, request: s.request, homeserverUrl: HS, autoStart: true, polling: { intervalMs: 60_000 }, persist: sessionPersistence('test:unmount') }),
   );
   await waitFor(() => expect(result.current.stage?.kind).toBe('fallback'));
   act(() => {
@@ -255,7 +256,7 @@ test('a saved negotiation is restored on mount and re-checked at once; the entry
     requestEmailToken,
     inputs: { emailAddress: 'alice@example.org' },
     autoStart: true,
-    persist: 'test:email',
+    persist: sessionPersistence('test:email'),
     polling: { intervalMs: 60_000 },
   };
   const first = renderHook(() => useInteractiveAuth(options));
@@ -316,4 +317,47 @@ test('cancel ends the negotiation with the cancelled status', async () => {
   act(() => result.current.cancel());
   expect(result.current.status).toBe('cancelled');
   expect(result.current.error?.code).toBe('ABORTED');
+});
+
+describe('what only some apps use is passed in as a value (so the rest do not bundle it)', () => {
+  const quiet = () => jest.spyOn(console, 'error').mockImplementation(() => {});
+
+  test('a bare persist key is refused with InvalidOptionsError naming sessionPersistence', () => {
+    const restore = quiet();
+    const s = scripted([uia401({ session: 'P', flows: [{ stages: ['m.login.password'] }] })]);
+    expect(() => renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, persist: 'key' as never }))).toThrow(/sessionPersistence\('key'\)/);
+    restore.mockRestore();
+  });
+
+  test('a raw inspection observer is refused, as createUiaActor refuses it; a wrapped one sees sanitised events', async () => {
+    const restore = quiet();
+    const s = scripted([uia401({ session: 'P', flows: [{ stages: ['m.login.password'] }] }), () => ({ ok: { done: true } })]);
+    const raw = jest.fn();
+    expect(() => renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, inspect: raw as never }))).toThrow(/sanitizedInspector/);
+    restore.mockRestore();
+    expect(raw).not.toHaveBeenCalled();
+
+    const seen: string[] = [];
+    const inspect = sanitizedInspector((e) => void seen.push(JSON.stringify(e, (_k, v: unknown) => (typeof v === 'object' && v !== null && 'sessionId' in v ? '[actor]' : v))));
+    const { result } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, userId: '@a:hs', autoStart: true, inspect }));
+    await waitFor(() => expect(result.current.stage?.kind).toBe('password'));
+    act(() => result.current.submitPassword('pw-s3cret-value'));
+    await waitFor(() => expect(result.current.status).toBe('done'));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.join('\n')).not.toContain('pw-s3cret-value');
+  });
+
+  test('sessionPersistence(options) keeps the negotiation under its key in the given storage', async () => {
+    const store = new Map<string, string>();
+    const storage = { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v), removeItem: (k: string) => void store.delete(k) } as unknown as Storage;
+    const persist = sessionPersistence({ key: 'custom', storage });
+    expect(persist.options).toEqual({ key: 'custom', storage });
+    expect(persist.load()).toBeUndefined();
+    const s = scripted([uia401({ session: 'P', flows: [{ stages: ['m.login.password'] }] })]);
+    const { result, unmount } = renderHook(() => useInteractiveAuth({ stages: stageMachines, request: s.request, autoStart: true, persist }));
+    await waitFor(() => expect(result.current.stage?.kind).toBe('password'));
+    await waitFor(() => expect(store.get('custom')).toContain('"P"'));
+    unmount();
+    expect(persist.load()).toMatchObject({ status: 'active' });
+  });
 });
