@@ -85,14 +85,31 @@ export interface RunUiaOptions<T> extends UiaOptions<T>, Omit<CreateUiaActorExtr
   onActor?: (actor: UiaActor) => void;
 }
 
-/** The event a handler's answer becomes, per stage kind. */
-async function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+/** A password handler's answer as the stage's event. */
+function passwordEvent(a: PasswordAnswer): StageEvent {
+  return typeof a === 'string' ? { type: 'PASSWORD.SUBMIT', password: a } : { type: 'PASSWORD.SUBMIT', ...a };
+}
+
+/**
+ * The event a handler's answer becomes, per stage kind. The password, the stage nearly every
+ * negotiation asks for, takes no async function: a negotiation waiting for its user would hold
+ * the suspended function's frame.
+ */
+function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+  if (kind !== 'password') return answerOther(kind, state, h, p, ctx, stage);
+  if (!h.password) return Promise.resolve('unhandled');
+  try {
+    return Promise.resolve(h.password(p)).then(passwordEvent);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+/** {@link answerFor} for every stage but the password. */
+async function answerOther(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
   switch (kind) {
-    case 'password': {
-      if (!h.password) return 'unhandled';
-      const a = await h.password(p);
-      return typeof a === 'string' ? { type: 'PASSWORD.SUBMIT', password: a } : { type: 'PASSWORD.SUBMIT', ...a };
-    }
+    case 'password':
+      return 'unhandled'; // answered by answerFor
     case 'recaptcha':
       if (!h.recaptcha) return 'unhandled';
       return { type: 'RECAPTCHA.SUBMIT', response: await h.recaptcha({ ...p, publicKey: (ctx.publicKey as string | null) ?? null }) };
@@ -250,7 +267,8 @@ class Negotiation<T> {
   private watched: AnyActorRef | undefined = undefined;
   private prompting: Prompting | null = null;
   private lastValue: unknown = '';
-  private attempts: Map<string, number> | null = null;
+  /** Prompts per stage type (a plain record: most negotiations see one or two stage types). */
+  private attempts: Record<string, number> | null = null;
 
   constructor(
     readonly actor: UiaActor,
@@ -297,9 +315,11 @@ class Negotiation<T> {
     const parent = this.actor.getSnapshot();
     const { stage: type, stageKind: kind } = parent.context;
     if (!type || !kind) return;
-    const attempts = (this.attempts ??= new Map());
-    const attempt = (attempts.get(type) ?? 0) + 1;
-    attempts.set(type, attempt);
+    const attempts = (this.attempts ??= {});
+    // Prefixed: a server's stage type may be `__proto__` or `constructor`, never a key of the record's own.
+    const key = `#${type}`;
+    const attempt = (attempts[key] ?? 0) + 1;
+    attempts[key] = attempt;
     const ac = new Prompting();
     this.prompting = ac;
     const prompt = promptFor(ac, type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
