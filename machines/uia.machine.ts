@@ -70,7 +70,22 @@ function answer(context: UiaContext, event: UiaEvent): ResponseClass<unknown> {
   return result;
 }
 
+/**
+ * Next steps already decided, per context: `routing` asks up to six guards and an action about
+ * the same context, and a context is never changed in place (every assign makes a new one).
+ */
+const steps = new WeakMap<UiaContext, NextStep>();
+
 function nextStep(context: UiaContext): NextStep {
+  let step = steps.get(context);
+  if (!step) {
+    step = decideStep(context);
+    steps.set(context, step);
+  }
+  return step;
+}
+
+function decideStep(context: UiaContext): NextStep {
   return decideNextStep({
     flows: context.flows,
     completed: context.completed,
