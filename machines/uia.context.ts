@@ -35,17 +35,13 @@ export const IDLE_POLL: UiaPollState = { auth: null, override: null, count: 0, p
 /**
  * Settings and bookkeeping a negotiation given no options of its own starts with, shared by every
  * such negotiation (never mutated: every change is a new object), as {@link IDLE_POLL} is: a
- * waiting negotiation then holds no copy of the defaults.
+ * waiting negotiation then holds no copy of the defaults. `DEFAULT_POLLING` and
+ * `DEFAULT_RATE_LIMIT` themselves are the default timings.
  */
-const DEFAULT_POLLING_SETTINGS: UiaSettings['polling'] = { ...DEFAULT_POLLING };
-const DEFAULT_RATE_LIMIT_SETTINGS: UiaSettings['rateLimit'] = { ...DEFAULT_RATE_LIMIT };
-const NO_INPUTS: UiaInputs = {};
 const IDLE_RETRY: UiaContext['retry'] = { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 };
-const NO_EMAIL: UiaContext['email'] = { sid: undefined, attempt: 0 };
 
 function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
-  if (!inputs) return NO_INPUTS;
-  const { registrationToken, ...rest } = inputs;
+  const { registrationToken, ...rest } = inputs ?? {};
   void registrationToken;
   return rest;
 }
@@ -66,13 +62,13 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
   }
   // A resumed session used for another request is refused before anything is sent.
   configError = checkSessionBinding(i.sessionFingerprint, i.requestFingerprint) ?? configError;
-  const polling = i.polling === undefined ? DEFAULT_POLLING_SETTINGS : {
-    intervalMs: Math.max(50, positive(i.polling?.intervalMs, DEFAULT_POLLING.intervalMs)),
-    backoffFactor: Math.max(1, positive(i.polling?.backoffFactor, DEFAULT_POLLING.backoffFactor)),
-    maxIntervalMs: positive(i.polling?.maxIntervalMs, DEFAULT_POLLING.maxIntervalMs),
-    giveUpAfterMs: positive(i.polling?.giveUpAfterMs, DEFAULT_POLLING.giveUpAfterMs),
+  const polling: UiaSettings['polling'] = i.polling === undefined ? DEFAULT_POLLING : {
+    intervalMs: Math.max(50, positive(i.polling.intervalMs, DEFAULT_POLLING.intervalMs)),
+    backoffFactor: Math.max(1, positive(i.polling.backoffFactor, DEFAULT_POLLING.backoffFactor)),
+    maxIntervalMs: positive(i.polling.maxIntervalMs, DEFAULT_POLLING.maxIntervalMs),
+    giveUpAfterMs: positive(i.polling.giveUpAfterMs, DEFAULT_POLLING.giveUpAfterMs),
   };
-  if (polling !== DEFAULT_POLLING_SETTINGS) polling.maxIntervalMs = Math.max(polling.maxIntervalMs, polling.intervalMs);
+  if (polling !== DEFAULT_POLLING) polling.maxIntervalMs = Math.max(polling.maxIntervalMs, polling.intervalMs);
   return {
     settings: {
       inputs: withoutToken(i.inputs),
@@ -82,11 +78,11 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
       polling,
       rateLimit:
         i.rateLimit === undefined
-          ? DEFAULT_RATE_LIMIT_SETTINGS
+          ? DEFAULT_RATE_LIMIT
           : {
-              maxWaitMs: positive(i.rateLimit?.maxWaitMs, DEFAULT_RATE_LIMIT.maxWaitMs),
-              defaultWaitMs: positive(i.rateLimit?.defaultWaitMs, DEFAULT_RATE_LIMIT.defaultWaitMs),
-              maxRetries: positive(i.rateLimit?.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
+              maxWaitMs: positive(i.rateLimit.maxWaitMs, DEFAULT_RATE_LIMIT.maxWaitMs),
+              defaultWaitMs: positive(i.rateLimit.defaultWaitMs, DEFAULT_RATE_LIMIT.defaultWaitMs),
+              maxRetries: positive(i.rateLimit.maxRetries, DEFAULT_RATE_LIMIT.maxRetries),
             },
       configError,
       // Already sealed when it comes through createUiaActor (toMachineInput).
@@ -105,7 +101,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stage: null,
     stageKind: null,
     stageError: null,
-    email: i.emailSid === undefined ? NO_EMAIL : { sid: i.emailSid, attempt: 0 },
+    email: { sid: i.emailSid, attempt: 0 },
     pendingAuth: null,
     retry: IDLE_RETRY,
     poll: IDLE_POLL,

@@ -87,29 +87,24 @@ export interface RunUiaOptions<T> extends UiaOptions<T>, Omit<CreateUiaActorExtr
 
 /** A password handler's answer as the stage's event. */
 function passwordEvent(a: PasswordAnswer): StageEvent {
-  return typeof a === 'string' ? { type: 'PASSWORD.SUBMIT', password: a } : { type: 'PASSWORD.SUBMIT', ...a };
+  return { type: 'PASSWORD.SUBMIT', ...(typeof a === 'string' ? { password: a } : a) };
 }
 
 /**
  * The event a handler's answer becomes, per stage kind. The password, the stage nearly every
  * negotiation asks for, takes no async function: a negotiation waiting for its user would hold
- * the suspended function's frame.
+ * the suspended function's frame. (A handler that throws rejects, as from the async function.)
  */
 function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
-  if (kind !== 'password') return answerOther(kind, state, h, p, ctx, stage);
-  if (!h.password) return Promise.resolve('unhandled');
-  try {
-    return Promise.resolve(h.password(p)).then(passwordEvent);
-  } catch (e) {
-    return Promise.reject(e);
-  }
+  const password = kind === 'password' && h.password;
+  return password ? new Promise<PasswordAnswer>((resolve) => resolve(password(p))).then(passwordEvent) : answerOther(kind, state, h, p, ctx, stage);
 }
 
 /** {@link answerFor} for every stage but the password. */
 async function answerOther(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
   switch (kind) {
     case 'password':
-      return 'unhandled'; // answered by answerFor
+      return 'unhandled'; // no handler (answerFor asks one that is there)
     case 'recaptcha':
       if (!h.recaptcha) return 'unhandled';
       return { type: 'RECAPTCHA.SUBMIT', response: await h.recaptcha({ ...p, publicKey: (ctx.publicKey as string | null) ?? null }) };
@@ -201,15 +196,15 @@ function describeThrown(e: unknown): string {
 class Prompting {
   cancelled = false;
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  private controller: AbortController | null = null;
+  #controller: AbortController | null = null;
 
   /** The prompt's signal, made on first read (already aborted when read after the cancel). */
   signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.cancelled) this.controller.abort();
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.cancelled) this.#controller.abort();
     }
-    return this.controller.signal;
+    return this.#controller.signal;
   }
 
   /** The answer is no longer wanted: no late answer is sent, a pending re-ask pause is dropped. */
@@ -217,7 +212,7 @@ class Prompting {
     if (this.cancelled) return;
     this.cancelled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.controller?.abort();
+    this.#controller?.abort();
   }
 }
 
@@ -234,22 +229,27 @@ function promptSignal(this: object): AbortSignal {
  * accessor defined on the plain object (an object literal with a getter is kept in dictionary
  * mode by V8, several hundred bytes per waiting negotiation).
  */
+const SIGNAL: PropertyDescriptor = { get: promptSignal, enumerable: true, configurable: true };
+
 function promptFor(state: Prompting, type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number): StagePrompt {
   const prompt = { type, kind, params, error, attempt } as StagePrompt;
-  Object.defineProperty(prompt, 'signal', { get: promptSignal, enumerable: true, configurable: true });
+  Object.defineProperty(prompt, 'signal', SIGNAL);
   promptings.set(prompt, state);
   return prompt;
 }
 
 /** Watches the open stage: each of its snapshots may ask a handler. */
 class StageWatch {
-  constructor(
-    private readonly run: Negotiation<unknown>,
-    private readonly stage: AnyActorRef,
-  ) {}
+  #run: Negotiation<unknown>;
+  #stage: AnyActorRef;
+
+  constructor(run: Negotiation<unknown>, stage: AnyActorRef) {
+    this.#run = run;
+    this.#stage = stage;
+  }
 
   next(): void {
-    this.run.promptStage(this.stage);
+    this.#run.promptStage(this.#stage);
   }
 
   /** Needed: a stage that throws is ended by the chart (ProtocolError), but XState reports an actor's error as uncaught to an observer without one. */
@@ -259,46 +259,72 @@ class StageWatch {
 /**
  * One `runUia` negotiation: its state as fields and its steps as methods, so a negotiation
  * waiting for its user holds one object rather than a closure (and a context) per step.
+ * Private (`#`) names: the minifier shortens them, as it did the closures' variables.
  */
 class Negotiation<T> {
-  settled = false;
-  failure: UiaError | null = null;
-  private stageSub: Subscription | null = null;
-  private watched: AnyActorRef | undefined = undefined;
-  private prompting: Prompting | null = null;
-  private lastValue: unknown = '';
+  #actor: UiaActor;
+  #handlers: StageHandlers;
+  #signal: AbortSignal | undefined;
+  #onSnapshot: ((snapshot: UiaSnapshot) => void) | undefined;
+  #resolve: (value: T) => void;
+  #reject: (error: unknown) => void;
+  #settled = false;
+  #failure: UiaError | null = null;
+  #stageSub: Subscription | null = null;
+  #watched: AnyActorRef | undefined = undefined;
+  #prompting: Prompting | null = null;
+  #lastValue: unknown = '';
   /** Prompts per stage type (a plain record: most negotiations see one or two stage types). */
-  private attempts: Record<string, number> | null = null;
+  #attempts: Record<string, number> | null = null;
 
   constructor(
-    readonly actor: UiaActor,
-    private readonly handlers: StageHandlers,
-    private readonly signal: AbortSignal | undefined,
-    private readonly onSnapshot: ((snapshot: UiaSnapshot) => void) | undefined,
-    private readonly resolve: (value: T) => void,
-    private readonly reject: (error: unknown) => void,
+    actor: UiaActor,
+    handlers: StageHandlers,
+    signal: AbortSignal | undefined,
+    onSnapshot: ((snapshot: UiaSnapshot) => void) | undefined,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
   ) {
+    this.#actor = actor;
+    this.#handlers = handlers;
+    this.#signal = signal;
+    this.#onSnapshot = onSnapshot;
+    this.#resolve = resolve;
+    this.#reject = reject;
     // The negotiation itself is the abort listener (its handleEvent): no closure per run.
     signal?.addEventListener('abort', this, { once: true });
   }
 
-  /** The caller's signal aborted. */
-  handleEvent(): void {
-    this.stopWith(new AbortedError());
+  /** Tells the app the actor (`onActor`), then starts the negotiation. */
+  begin(onActor: ((actor: UiaActor) => void) | undefined): void {
+    const actor = this.#actor;
+    if (onActor && !this.#callback('onActor', () => onActor(actor))) {
+      this.#settle();
+      this.#reject(this.#failure);
+      return;
+    }
+    actor.subscribe(this);
+    actor.start();
+    actor.send({ type: 'START' });
   }
 
-  stopWith(error: UiaError): void {
-    if (!this.failure) this.failure = error;
-    this.actor.send({ type: 'CANCEL' });
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.#stopWith(new AbortedError());
+  }
+
+  #stopWith(error: UiaError): void {
+    if (!this.#failure) this.#failure = error;
+    this.#actor.send({ type: 'CANCEL' });
   }
 
   /** Settles once: no prompt, no stage watch and no abort listener outlive the negotiation. */
-  settle(): boolean {
-    if (this.settled) return false;
-    this.settled = true;
-    this.prompting?.cancel();
-    this.stageSub?.unsubscribe();
-    this.signal?.removeEventListener('abort', this);
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#prompting?.cancel();
+    this.#stageSub?.unsubscribe();
+    this.#signal?.removeEventListener('abort', this);
     return true;
   }
 
@@ -306,25 +332,25 @@ class Negotiation<T> {
     const s = stage.getSnapshot() as { value: unknown; context: Record<string, unknown>; hasTag(t: string): boolean };
     // Stage values are strings but for nested states: compare those by their JSON text.
     const value = typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
-    if (value === this.lastValue) return;
-    this.lastValue = value;
-    this.prompting?.cancel();
-    this.prompting = null;
+    if (value === this.#lastValue) return;
+    this.#lastValue = value;
+    this.#prompting?.cancel();
+    this.#prompting = null;
     // A stage that crashed (xstate < 5.2x hands its error snapshot, which has no hasTag) asks nothing.
     if (typeof s.hasTag !== 'function' || !s.hasTag('input')) return;
-    const parent = this.actor.getSnapshot();
+    const parent = this.#actor.getSnapshot();
     const { stage: type, stageKind: kind } = parent.context;
     if (!type || !kind) return;
-    const attempts = (this.attempts ??= {});
+    const attempts = (this.#attempts ??= {});
     // Prefixed: a server's stage type may be `__proto__` or `constructor`, never a key of the record's own.
     const key = `#${type}`;
     const attempt = (attempts[key] ?? 0) + 1;
     attempts[key] = attempt;
     const ac = new Prompting();
-    this.prompting = ac;
+    this.#prompting = ac;
     const prompt = promptFor(ac, type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
     const pause = reaskPause(kind, attempt);
-    const handlers = this.handlers;
+    const handlers = this.#handlers;
     const asked =
       pause === null
         ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
@@ -333,60 +359,60 @@ class Negotiation<T> {
           }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
     asked.then(
       (ev) => {
-        if (ac.cancelled || this.settled) return;
+        if (ac.cancelled || this.#settled) return;
         if (ev === 'unhandled') {
-          this.stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
+          this.#stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
         } else if (ev) {
           // A stage guard drops an answer it cannot use (no identifier, an empty token) without
           // moving, so nothing would ask again: that answer can only end the negotiation.
           if (!(stage.getSnapshot() as { can(e: StageEvent): boolean }).can(ev)) {
-            this.stopWith(new InvalidOptionsError(`${type}: the answer was refused (${refusalReason(ev, String(s.value))})`));
+            this.#stopWith(new InvalidOptionsError(`${type}: the answer was refused (${refusalReason(ev, String(s.value))})`));
             return;
           }
           stage.send(ev);
         }
       },
       (e: unknown) => {
-        if (ac.cancelled || this.settled) return;
-        this.stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
+        if (ac.cancelled || this.#settled) return;
+        this.#stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
       },
     );
   }
 
   /** An app callback that throws ends the negotiation with an error naming it (never uncaught). */
-  callback(name: string, fn: () => void): boolean {
+  #callback(name: string, fn: () => void): boolean {
     try {
       fn();
       return true;
     } catch (e) {
-      this.stopWith(new AbortedError(`${name} threw: ${describeThrown(e)}`));
+      this.#stopWith(new AbortedError(`${name} threw: ${describeThrown(e)}`));
       return false;
     }
   }
 
   /** Each snapshot of the chart (the negotiation is the actor's observer). */
   next(snapshot: UiaSnapshot): void {
-    const onSnapshot = this.onSnapshot;
-    if (onSnapshot && !this.failure) this.callback('onSnapshot', () => onSnapshot(snapshot));
+    const onSnapshot = this.#onSnapshot;
+    if (onSnapshot && !this.#failure) this.#callback('onSnapshot', () => onSnapshot(snapshot));
     const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
-    if (stage !== this.watched) {
-      this.stageSub?.unsubscribe();
-      this.watched = stage;
-      this.lastValue = '';
-      this.stageSub = stage ? stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage)) : null;
+    if (stage !== this.#watched) {
+      this.#stageSub?.unsubscribe();
+      this.#watched = stage;
+      this.#lastValue = '';
+      this.#stageSub = stage ? stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage)) : null;
       if (stage) this.promptStage(stage);
     }
-    if (snapshot.status === 'active' && snapshot.context.poll.stopped && !this.failure) {
-      this.stopWith(new TimeoutError());
+    if (snapshot.status === 'active' && snapshot.context.poll.stopped && !this.#failure) {
+      this.#stopWith(new TimeoutError());
     }
-    if (snapshot.status !== 'done' || !this.settle()) return;
+    if (snapshot.status !== 'done' || !this.#settle()) return;
     const out = snapshot.output;
-    if (out?.status === 'done') this.resolve(selectResult<T>(snapshot) as T);
-    else this.reject(this.failure ?? out?.error ?? new AbortedError());
+    if (out?.status === 'done') this.#resolve(selectResult<T>(snapshot) as T);
+    else this.#reject(this.#failure ?? out?.error ?? new AbortedError());
   }
 
   error(e: unknown): void {
-    if (this.settle()) this.reject(e);
+    if (this.#settle()) this.#reject(e);
   }
 }
 
@@ -404,14 +430,6 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       return;
     }
     const actor = createUiaActor<T>({ ...rest, stages: rest.stages ?? stageMachines });
-    const run = new Negotiation<T>(actor, handlers, signal, onSnapshot, resolve, reject);
-    if (onActor && !run.callback('onActor', () => onActor(actor))) {
-      run.settle();
-      reject(run.failure);
-      return;
-    }
-    actor.subscribe(run);
-    actor.start();
-    actor.send({ type: 'START' });
+    new Negotiation<T>(actor, handlers, signal, onSnapshot, resolve, reject).begin(onActor);
   });
 }
