@@ -4,6 +4,9 @@
  *
  * Arguments: section names to run only those (`requests cpu memory loopback bundle polling`), and
  * `--quick` for a fast smoke run with fewer negotiations (its figures are not the reference).
+ * The CPU, memory and loopback sections each run in a bundled `node --expose-gc` process of their
+ * own (bench/measure.ts, bench/bundled.ts): the code as users' builds run it, without tsx's
+ * `keepNames`.
  * Exits 1 when matrix-uia sends more requests than the spec's minimum or than matrix-js-sdk.
  */
 import os from 'node:os';
