@@ -1,7 +1,8 @@
 /**
  * Loopback HTTP: `changePassword` from `matrix-uia/fetch` against the homeserver simulator over
  * 127.0.0.1, next to matrix-js-sdk 43.0.0's `InteractiveAuth` with a plain `fetch` request
- * function, and the drop-in class with that same request function.
+ * function, the drop-in class with that same request function, and the minimal XState chart
+ * (bench/minimal-chart.ts) with it too: the floor an XState design reaches over HTTP.
  *
  * The simulator listens in this process (port 0), so process CPU time covers the client, Node's
  * HTTP stack on both ends and the simulator; the server's share is the same for every client
@@ -16,11 +17,13 @@ import { MatrixError as MatrixError43 } from 'matrix-js-sdk-43/lib/http-api/erro
 import { changePassword, createMatrixClient, type MatrixClient } from '../src/fetch';
 import { InteractiveAuth as DropIn } from '../src/api/interactive-auth';
 import { startHomeserver, type StartedHomeserver } from '../src/testing';
-import { median } from './cpu';
+import { collectBetweenBlocks, median } from './cpu';
+import { runWithMinimalChart } from './minimal-chart';
 import { sdk43Client } from './run-matrix-js-sdk';
+import { PASSWORD, scenario, USER_ID } from './scenarios';
+import type { UiaEndpoint } from './uia-endpoint';
 
-const USER = '@alice:localhost';
-const PASSWORD = 'alice-pass';
+const USER = USER_ID;
 /** Negotiations per block: the clients take turns at this granularity. */
 const BLOCK = 100;
 
@@ -36,7 +39,7 @@ export const DEFAULT_LOOPBACK: LoopbackSettings = { negotiations: 2_000, rounds:
 
 /** One client's loopback figures. */
 export interface LoopbackFigure {
-  id: 'uia' | 'sdk43' | 'dropIn';
+  id: 'uia' | 'sdk43' | 'dropIn' | 'minimal';
   name: string;
   /** Median negotiations per CPU-second of this process. */
   cpuRate: number;
@@ -75,6 +78,15 @@ function withClass(Class: IA, doRequest: (auth: unknown) => Promise<unknown>, cl
   };
 }
 
+/** The minimal chart with the app's fetch as its request function; rejects unless the password changed. */
+function minimalOverFetch(doRequest: (auth: unknown) => Promise<unknown>): Negotiate {
+  const endpoint = { request: doRequest } as unknown as UiaEndpoint;
+  const password = scenario('password');
+  return async () => {
+    if ((await runWithMinimalChart(password, endpoint)) == null) throw new Error('loopback: the minimal chart did not change the password');
+  };
+}
+
 function clients(s: StartedHomeserver): { id: LoopbackFigure['id']; name: string; run: Negotiate }[] {
   const token = s.server.createAccessToken(USER, 'MAIN');
   const client: MatrixClient = createMatrixClient({ baseUrl: s.url, accessToken: token });
@@ -87,11 +99,13 @@ function clients(s: StartedHomeserver): { id: LoopbackFigure['id']; name: string
     },
     { id: 'sdk43', name: 'matrix-js-sdk 43.0.0 InteractiveAuth + fetch', run: withClass(InteractiveAuth43 as unknown as IA, doRequest, sdk43Client) },
     { id: 'dropIn', name: 'matrix-uia InteractiveAuth (drop-in) + the same fetch', run: withClass(DropIn as unknown as IA, doRequest, undefined) },
+    { id: 'minimal', name: 'minimal XState chart + the same fetch (the floor)', run: minimalOverFetch(doRequest) },
   ];
 }
 
 /** `n` negotiations one after another: CPU and wall seconds. */
 async function block(run: Negotiate, n: number): Promise<{ cpu: number; wall: number }> {
+  collectBetweenBlocks();
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   for (let i = 0; i < n; i++) await run();

@@ -1,8 +1,8 @@
 /**
  * Memory: heap held per live negotiation waiting at a stage, and what is left once they finish.
  *
- * Must run with `--expose-gc` (bench/index.ts spawns it so: `node --expose-gc --import tsx
- * bench/memory.ts`); prints one JSON line of results for the caller.
+ * Must run with `--expose-gc`: bench/index.ts runs it in a bundled process of its own
+ * (bench/measure.ts, bench/bundled.ts).
  *
  * For each library, 10,000 password negotiations are started against one endpoint and left
  * waiting for the password (matrix-uia: bare actors as a UI holds them, and `runUia` promises
@@ -119,14 +119,4 @@ export async function measureMemory(): Promise<MemoryRow[]> {
     await measure('sdk43', (e) => interactiveAuthSession(...CLASSES.sdk43, e), SDK43_ERROR),
     await measure('sdk', (e) => interactiveAuthSession(...CLASSES.sdk, e)),
   ];
-}
-
-if (require.main === module) {
-  measureMemory().then(
-    (rows) => console.log(JSON.stringify(rows)),
-    (e: unknown) => {
-      console.error(e);
-      process.exit(1);
-    },
-  );
 }

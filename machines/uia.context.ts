@@ -32,6 +32,14 @@ export const DEFAULT_RATE_LIMIT = {
 /** Poll bookkeeping of a stage that has not started background checks. Shared: never mutated. */
 export const IDLE_POLL: UiaPollState = { auth: null, override: null, count: 0, penaltyMs: 0, waitedMs: null, stopped: false };
 
+/**
+ * Settings and bookkeeping a negotiation given no options of its own starts with, shared by every
+ * such negotiation (never mutated: every change is a new object), as {@link IDLE_POLL} is: a
+ * waiting negotiation then holds no copy of the defaults. `DEFAULT_POLLING` and
+ * `DEFAULT_RATE_LIMIT` themselves are the default timings.
+ */
+const IDLE_RETRY: UiaContext['retry'] = { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 };
+
 function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
   const { registrationToken, ...rest } = inputs ?? {};
   void registrationToken;
@@ -61,10 +69,15 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
   }
   // A resumed session used for another request is refused before anything is sent.
   configError = checkSessionBinding(i.sessionFingerprint, i.requestFingerprint) ?? configError;
-  const polling = numbers(i.polling, DEFAULT_POLLING);
-  polling.intervalMs = Math.max(50, polling.intervalMs);
-  polling.backoffFactor = Math.max(1, polling.backoffFactor);
-  polling.maxIntervalMs = Math.max(polling.maxIntervalMs, polling.intervalMs);
+  // No options of its own: the shared defaults (never mutated), so a waiting negotiation holds no copy.
+  let polling: UiaSettings['polling'] = DEFAULT_POLLING;
+  if (i.polling !== undefined) {
+    const p = numbers(i.polling, DEFAULT_POLLING);
+    p.intervalMs = Math.max(50, p.intervalMs);
+    p.backoffFactor = Math.max(1, p.backoffFactor);
+    p.maxIntervalMs = Math.max(p.maxIntervalMs, p.intervalMs);
+    polling = p;
+  }
   return {
     settings: {
       inputs: withoutToken(i.inputs),
@@ -72,7 +85,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
       userId: i.userId,
       homeserverUrl: i.homeserverUrl,
       polling,
-      rateLimit: numbers(i.rateLimit, DEFAULT_RATE_LIMIT),
+      rateLimit: i.rateLimit === undefined ? DEFAULT_RATE_LIMIT : numbers(i.rateLimit, DEFAULT_RATE_LIMIT),
       configError,
       // Already sealed when it comes through createUiaActor (toMachineInput).
       presetToken: i.inputs?.registrationToken ? new Sealed(unseal(i.inputs.registrationToken)) : null,
@@ -92,7 +105,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stageError: null,
     email: { sid: i.emailSid, attempt: 0 },
     pendingAuth: null,
-    retry: { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 },
+    retry: IDLE_RETRY,
     poll: IDLE_POLL,
     result: null,
     error: null,

@@ -70,8 +70,15 @@ function answer(context: UiaContext, event: UiaEvent): ResponseClass<unknown> {
   return result;
 }
 
+/**
+ * Next steps already decided, per context: `routing` asks up to six guards and an action about
+ * the same context, and a context is never changed in place (every assign makes a new one).
+ */
+const steps = new WeakMap<UiaContext, NextStep>();
+
 function nextStep(context: UiaContext): NextStep {
-  return decideNextStep({
+  let step = steps.get(context);
+  if (!step) steps.set(context, (step = decideNextStep({
     flows: context.flows,
     completed: context.completed,
     inputs: context.settings.inputs,
@@ -79,14 +86,24 @@ function nextStep(context: UiaContext): NextStep {
     supportedStages: context.settings.supportedStages,
     preferredFlow: context.preferredFlow ?? context.chosenFlow,
     currentStage: context.stage,
-  });
+  })));
+  return step;
+}
+
+/** The dict `auth` with the session added, sealed. */
+function sealedWithSession(auth: AuthDict | null, context: UiaContext): Sealed<AuthDict | null> {
+  return new Sealed(withSession(auth, context.session));
 }
 
 /** The wait a 429 answer asks for (or the default), capped. */
 function rateLimitWait(context: UiaContext, event: UiaEvent): number {
+  return Math.min(askedWait(context, event), context.settings.rateLimit.maxWaitMs);
+}
+
+/** The wait a 429 answer asks for, or the default, uncapped (what `RateLimitedError` reports). */
+function askedWait(context: UiaContext, event: UiaEvent): number {
   const a = answer(context, event);
-  const { defaultWaitMs, maxWaitMs } = context.settings.rateLimit;
-  return Math.min((a.kind === 'rateLimited' ? a.retryAfterMs : undefined) ?? defaultWaitMs, maxWaitMs);
+  return (a.kind === 'rateLimited' ? a.retryAfterMs : undefined) ?? context.settings.rateLimit.defaultWaitMs;
 }
 
 /** The offered flow a CHOOSE_FLOW event names, if the server offered it. */
@@ -233,7 +250,7 @@ export const uiaMachine = setup({
     pollGaveUp: ({ context }) =>
       context.poll.waitedMs !== null && context.poll.waitedMs + pollDelay(context) >= context.settings.polling.giveUpAfterMs,
     isBackground: ({ event }) => event.type === 'SUBMIT_AUTH' && event.background === true,
-    isOfferedFlow: ({ context, event }) => offeredFlow(context, event) !== undefined,
+    isOfferedFlow: ({ context, event }) => !!offeredFlow(context, event),
     /** Whether the chart has a machine for a stage kind: none by itself; `createUiaMachine` provides the app's answer. */
     hasStageMachine: (_, _params: { kind: StageKind }) => false,
   },
@@ -252,12 +269,12 @@ export const uiaMachine = setup({
       };
     }),
     prepareFirstRequest: assign(({ context }) => ({
-      pendingAuth: new Sealed(withSession(null, context.session)),
+      pendingAuth: sealedWithSession(null, context),
       retry: { ...context.retry, count: 0 },
     })),
     /** The first request again after a 429: the same dict, and the retry count kept (it bounds the retries). */
     rebuildFirstRequest: assign({
-      pendingAuth: ({ context }) => new Sealed(withSession(null, context.session)),
+      pendingAuth: ({ context }) => sealedWithSession(null, context),
     }),
     prepareSubmit: assign(({ context, event }) => {
       // `unseal` rather than `.unseal()`: an app's own stage machine may send its dict unsealed.
@@ -265,12 +282,12 @@ export const uiaMachine = setup({
       // A stage's submission earns the flow one more `{session}` resubmission. One the stage made
       // by itself (`auto`: dummy, a preset token) counts as unattended; the user's or app's resets.
       const unattended = event.type === 'STAGE.SUBMIT' && event.auto ? context.retry.unattended + 1 : 0;
-      return { pendingAuth: new Sealed(withSession(auth, context.session)), retry: { ...context.retry, count: 0, finalSubmits: 0, unattended }, stageError: null };
+      return { pendingAuth: sealedWithSession(auth, context), retry: { ...context.retry, count: 0, finalSubmits: 0, unattended }, stageError: null };
     }),
     /** The `{session}` resubmission again, after a restore interrupted it (no credential in it). */
-    rebuildSessionSubmit: assign({ pendingAuth: ({ context }) => new Sealed(withSession({}, context.session)) }),
+    rebuildSessionSubmit: assign({ pendingAuth: ({ context }) => sealedWithSession({}, context) }),
     prepareSessionSubmit: assign(({ context }) => ({
-      pendingAuth: new Sealed(withSession({}, context.session)),
+      pendingAuth: sealedWithSession({}, context),
       retry: { ...context.retry, count: 0, finalSubmits: context.retry.finalSubmits + 1, unattended: context.retry.unattended + 1 },
     })),
     clearPendingAuth: assign(({ context }) => ({ pendingAuth: null, poll: context.poll.override ? poll(context, { override: null }) : context.poll })),
@@ -324,10 +341,7 @@ export const uiaMachine = setup({
       retry: { ...context.retry, target: params.target, afterMs: rateLimitWait(context, event), count: context.retry.count + 1 },
     })),
     storeRateLimitError: assign({
-      error: ({ context, event }) => {
-        const a = answer(context, event);
-        return new RateLimitedError((a.kind === 'rateLimited' ? a.retryAfterMs : undefined) ?? context.settings.rateLimit.defaultWaitMs, context.retry.count);
-      },
+      error: ({ context, event }) => new RateLimitedError(askedWait(context, event), context.retry.count),
     }),
     /** Opens the next stage: stops the old stage machine and spawns the new one as `stage`. */
     openStage: enqueueActions(({ context, enqueue, check }) => {
@@ -563,7 +577,7 @@ export const uiaMachine = setup({
             src: 'request',
             /** The actor's input, read from the context when the state is entered. */
             input: ({ context }): RequestActorInput => ({
-              auth: new Sealed(withSession(context.poll.override?.unseal() ?? context.poll.auth ?? {}, context.session)),
+              auth: sealedWithSession(context.poll.override?.unseal() ?? context.poll.auth ?? {}, context),
               background: true,
             }),
             onDone: [

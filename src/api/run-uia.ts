@@ -85,14 +85,26 @@ export interface RunUiaOptions<T> extends UiaOptions<T>, Omit<CreateUiaActorExtr
   onActor?: (actor: UiaActor) => void;
 }
 
-/** The event a handler's answer becomes, per stage kind. */
-async function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+/** A password handler's answer as the stage's event. */
+function passwordEvent(a: PasswordAnswer): StageEvent {
+  return { type: 'PASSWORD.SUBMIT', ...(typeof a === 'string' ? { password: a } : a) };
+}
+
+/**
+ * The event a handler's answer becomes, per stage kind. The password, the stage nearly every
+ * negotiation asks for, takes no async function: a negotiation waiting for its user would hold
+ * the suspended function's frame. (A handler that throws rejects, as from the async function.)
+ */
+function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+  const password = kind === 'password' && h.password;
+  return password ? new Promise<PasswordAnswer>((resolve) => resolve(password(p))).then(passwordEvent) : answerOther(kind, state, h, p, ctx, stage);
+}
+
+/** {@link answerFor} for every stage but the password. */
+async function answerOther(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
   switch (kind) {
-    case 'password': {
-      if (!h.password) return 'unhandled';
-      const a = await h.password(p);
-      return typeof a === 'string' ? { type: 'PASSWORD.SUBMIT', password: a } : { type: 'PASSWORD.SUBMIT', ...a };
-    }
+    case 'password':
+      return 'unhandled'; // no handler (answerFor asks one that is there)
     case 'recaptcha':
       if (!h.recaptcha) return 'unhandled';
       return { type: 'RECAPTCHA.SUBMIT', response: await h.recaptcha({ ...p, publicKey: (ctx.publicKey as string | null) ?? null }) };
@@ -183,26 +195,16 @@ function describeThrown(e: unknown): string {
  */
 class Prompting {
   cancelled = false;
-  timer: ReturnType<typeof setTimeout> | undefined;
-  private controller: AbortController | null = null;
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  #controller: AbortController | null = null;
 
-  /** The prompt handed to the handler, whose `signal` is made on first read. */
-  prompt(type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number): StagePrompt {
-    const self = this;
-    return {
-      type,
-      kind,
-      params,
-      error,
-      attempt,
-      get signal(): AbortSignal {
-        if (!self.controller) {
-          self.controller = new AbortController();
-          if (self.cancelled) self.controller.abort();
-        }
-        return self.controller.signal;
-      },
-    };
+  /** The prompt's signal, made on first read (already aborted when read after the cancel). */
+  signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.cancelled) this.#controller.abort();
+    }
+    return this.#controller.signal;
   }
 
   /** The answer is no longer wanted: no late answer is sent, a pending re-ask pause is dropped. */
@@ -210,7 +212,207 @@ class Prompting {
     if (this.cancelled) return;
     this.cancelled = true;
     if (this.timer !== undefined) clearTimeout(this.timer);
-    this.controller?.abort();
+    this.#controller?.abort();
+  }
+}
+
+/** Each prompt's {@link Prompting}, for the shared `signal` getter. */
+const promptings = new WeakMap<object, Prompting>();
+
+/** The `signal` getter of every prompt: one function, so prompts keep one shape. */
+function promptSignal(this: object): AbortSignal {
+  return promptings.get(this)!.signal();
+}
+
+/**
+ * The prompt handed to a handler, whose `signal` is made on first read. An own, enumerable
+ * accessor defined on the plain object (an object literal with a getter is kept in dictionary
+ * mode by V8, several hundred bytes per waiting negotiation).
+ */
+const SIGNAL: PropertyDescriptor = { get: promptSignal, enumerable: true, configurable: true };
+
+function promptFor(state: Prompting, type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number): StagePrompt {
+  const prompt = { type, kind, params, error, attempt } as StagePrompt;
+  Object.defineProperty(prompt, 'signal', SIGNAL);
+  promptings.set(prompt, state);
+  return prompt;
+}
+
+/** Watches the open stage: each of its snapshots may ask a handler. */
+class StageWatch {
+  #run: Negotiation<unknown>;
+  #stage: AnyActorRef;
+
+  constructor(run: Negotiation<unknown>, stage: AnyActorRef) {
+    this.#run = run;
+    this.#stage = stage;
+  }
+
+  next(): void {
+    this.#run.promptStage(this.#stage);
+  }
+
+  /** Needed: a stage that throws is ended by the chart (ProtocolError), but XState reports an actor's error as uncaught to an observer without one. */
+  error(): void {}
+}
+
+/**
+ * One `runUia` negotiation: its state as fields and its steps as methods, so a negotiation
+ * waiting for its user holds one object rather than a closure (and a context) per step.
+ * Private (`#`) names: the minifier shortens them, as it did the closures' variables.
+ */
+class Negotiation<T> {
+  #actor: UiaActor;
+  #handlers: StageHandlers;
+  #signal: AbortSignal | undefined;
+  #onSnapshot: ((snapshot: UiaSnapshot) => void) | undefined;
+  #resolve: (value: T) => void;
+  #reject: (error: unknown) => void;
+  #settled = false;
+  #failure: UiaError | null = null;
+  #stageSub: Subscription | null = null;
+  #watched: AnyActorRef | undefined = undefined;
+  #prompting: Prompting | null = null;
+  #lastValue: unknown = '';
+  /** Prompts per stage type (a plain record: most negotiations see one or two stage types). */
+  #attempts: Record<string, number> | null = null;
+
+  constructor(
+    actor: UiaActor,
+    handlers: StageHandlers,
+    signal: AbortSignal | undefined,
+    onSnapshot: ((snapshot: UiaSnapshot) => void) | undefined,
+    resolve: (value: T) => void,
+    reject: (error: unknown) => void,
+  ) {
+    this.#actor = actor;
+    this.#handlers = handlers;
+    this.#signal = signal;
+    this.#onSnapshot = onSnapshot;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    // The negotiation itself is the abort listener (its handleEvent): no closure per run.
+    signal?.addEventListener('abort', this, { once: true });
+  }
+
+  /** Tells the app the actor (`onActor`), then starts the negotiation. */
+  begin(onActor: ((actor: UiaActor) => void) | undefined): void {
+    const actor = this.#actor;
+    if (onActor && !this.#callback('onActor', () => onActor(actor))) {
+      this.#settle();
+      this.#reject(this.#failure);
+      return;
+    }
+    actor.subscribe(this);
+    actor.start();
+    actor.send({ type: 'START' });
+  }
+
+  /** The caller's signal aborted. */
+  handleEvent(): void {
+    this.#stopWith(new AbortedError());
+  }
+
+  #stopWith(error: UiaError): void {
+    if (!this.#failure) this.#failure = error;
+    this.#actor.send({ type: 'CANCEL' });
+  }
+
+  /** Settles once: no prompt, no stage watch and no abort listener outlive the negotiation. */
+  #settle(): boolean {
+    if (this.#settled) return false;
+    this.#settled = true;
+    this.#prompting?.cancel();
+    this.#stageSub?.unsubscribe();
+    this.#signal?.removeEventListener('abort', this);
+    return true;
+  }
+
+  promptStage(stage: AnyActorRef): void {
+    const s = stage.getSnapshot() as { value: unknown; context: Record<string, unknown>; hasTag(t: string): boolean };
+    // Stage values are strings but for nested states: compare those by their JSON text.
+    const value = typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
+    if (value === this.#lastValue) return;
+    this.#lastValue = value;
+    this.#prompting?.cancel();
+    this.#prompting = null;
+    // A stage that crashed (xstate < 5.2x hands its error snapshot, which has no hasTag) asks nothing.
+    if (typeof s.hasTag !== 'function' || !s.hasTag('input')) return;
+    const parent = this.#actor.getSnapshot();
+    const { stage: type, stageKind: kind } = parent.context;
+    if (!type || !kind) return;
+    const attempts = (this.#attempts ??= {});
+    // Prefixed: a server's stage type may be `__proto__` or `constructor`, never a key of the record's own.
+    const key = `#${type}`;
+    const attempt = (attempts[key] ?? 0) + 1;
+    attempts[key] = attempt;
+    const ac = new Prompting();
+    this.#prompting = ac;
+    const prompt = promptFor(ac, type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
+    const pause = reaskPause(kind, attempt);
+    const handlers = this.#handlers;
+    const asked =
+      pause === null
+        ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
+        : new Promise<void>((resolve) => {
+            ac.timer = setTimeout(resolve, pause);
+          }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
+    asked.then(
+      (ev) => {
+        if (ac.cancelled || this.#settled) return;
+        if (ev === 'unhandled') {
+          this.#stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
+        } else if (ev) {
+          // A stage guard drops an answer it cannot use (no identifier, an empty token) without
+          // moving, so nothing would ask again: that answer can only end the negotiation.
+          if (!(stage.getSnapshot() as { can(e: StageEvent): boolean }).can(ev)) {
+            this.#stopWith(new InvalidOptionsError(`${type}: the answer was refused (${refusalReason(ev, String(s.value))})`));
+            return;
+          }
+          stage.send(ev);
+        }
+      },
+      (e: unknown) => {
+        if (ac.cancelled || this.#settled) return;
+        this.#stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
+      },
+    );
+  }
+
+  /** An app callback that throws ends the negotiation with an error naming it (never uncaught). */
+  #callback(name: string, fn: () => void): boolean {
+    try {
+      fn();
+      return true;
+    } catch (e) {
+      this.#stopWith(new AbortedError(`${name} threw: ${describeThrown(e)}`));
+      return false;
+    }
+  }
+
+  /** Each snapshot of the chart (the negotiation is the actor's observer). */
+  next(snapshot: UiaSnapshot): void {
+    const onSnapshot = this.#onSnapshot;
+    if (onSnapshot && !this.#failure) this.#callback('onSnapshot', () => onSnapshot(snapshot));
+    const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
+    if (stage !== this.#watched) {
+      this.#stageSub?.unsubscribe();
+      this.#watched = stage;
+      this.#lastValue = '';
+      this.#stageSub = stage ? stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage)) : null;
+      if (stage) this.promptStage(stage);
+    }
+    if (snapshot.status === 'active' && snapshot.context.poll.stopped && !this.#failure) {
+      this.#stopWith(new TimeoutError());
+    }
+    if (snapshot.status !== 'done' || !this.#settle()) return;
+    const out = snapshot.output;
+    if (out?.status === 'done') this.#resolve(selectResult<T>(snapshot) as T);
+    else this.#reject(this.#failure ?? out?.error ?? new AbortedError());
+  }
+
+  error(e: unknown): void {
+    if (this.#settle()) this.#reject(e);
   }
 }
 
@@ -228,118 +430,6 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       return;
     }
     const actor = createUiaActor<T>({ ...rest, stages: rest.stages ?? stageMachines });
-    let settled = false;
-    let failure: UiaError | null = null;
-    let stageSub: Subscription | null = null;
-    let watched: AnyActorRef | undefined;
-    let prompting: Prompting | null = null;
-    let lastValue: unknown = '';
-    const attempts = new Map<string, number>();
-
-    const stopWith = (error: UiaError) => {
-      if (!failure) failure = error;
-      actor.send({ type: 'CANCEL' });
-    };
-    const onAbort = () => stopWith(new AbortedError());
-    signal?.addEventListener('abort', onAbort, { once: true });
-    /** Settles once: no prompt, no stage watch and no abort listener outlive the negotiation. */
-    const settle = (): boolean => {
-      if (settled) return false;
-      settled = true;
-      prompting?.cancel();
-      stageSub?.unsubscribe();
-      signal?.removeEventListener('abort', onAbort);
-      return true;
-    };
-
-    const promptStage = (stage: AnyActorRef) => {
-      const s = stage.getSnapshot() as { value: unknown; context: Record<string, unknown>; hasTag(t: string): boolean };
-      // Stage values are strings but for nested states: compare those by their JSON text.
-      const value = typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
-      if (value === lastValue) return;
-      lastValue = value;
-      prompting?.cancel();
-      prompting = null;
-      // A stage that crashed (xstate < 5.2x hands its error snapshot, which has no hasTag) asks nothing.
-      if (typeof s.hasTag !== 'function' || !s.hasTag('input')) return;
-      const parent = actor.getSnapshot();
-      const { stage: type, stageKind: kind } = parent.context;
-      if (!type || !kind) return;
-      const attempt = (attempts.get(type) ?? 0) + 1;
-      attempts.set(type, attempt);
-      const ac = new Prompting();
-      prompting = ac;
-      const prompt = ac.prompt(type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
-      const pause = reaskPause(kind, attempt);
-      const asked =
-        pause === null
-          ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
-          : new Promise<void>((resolve) => {
-              ac.timer = setTimeout(resolve, pause);
-            }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
-      asked.then(
-        (ev) => {
-          if (ac.cancelled || settled) return;
-          if (ev === 'unhandled') {
-            stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
-          } else if (ev) {
-            // A stage guard drops an answer it cannot use (no identifier, an empty token) without
-            // moving, so nothing would ask again: that answer can only end the negotiation.
-            if (!(stage.getSnapshot() as { can(e: StageEvent): boolean }).can(ev)) {
-              stopWith(new InvalidOptionsError(`${type}: the answer was refused (${refusalReason(ev, String(s.value))})`));
-              return;
-            }
-            stage.send(ev);
-          }
-        },
-        (e: unknown) => {
-          if (ac.cancelled || settled) return;
-          stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
-        },
-      );
-    };
-
-    /** An app callback that throws ends the negotiation with an error naming it (never uncaught). */
-    const callback = (name: string, fn: () => void): boolean => {
-      try {
-        fn();
-        return true;
-      } catch (e) {
-        stopWith(new AbortedError(`${name} threw: ${describeThrown(e)}`));
-        return false;
-      }
-    };
-    if (onActor && !callback('onActor', () => onActor(actor))) {
-      settle();
-      reject(failure);
-      return;
-    }
-    actor.subscribe({
-      next: (snapshot) => {
-        if (onSnapshot && !failure) callback('onSnapshot', () => onSnapshot(snapshot));
-        const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
-        if (stage !== watched) {
-          stageSub?.unsubscribe();
-          watched = stage;
-          lastValue = '';
-          // The error handler is needed: a stage that throws is ended by the chart (ProtocolError),
-          // but XState reports an actor's error as uncaught to an observer without one.
-          stageSub = stage ? stage.subscribe({ next: () => promptStage(stage), error: () => {} }) : null;
-          if (stage) promptStage(stage);
-        }
-        if (snapshot.status === 'active' && snapshot.context.poll.stopped && !failure) {
-          stopWith(new TimeoutError());
-        }
-        if (snapshot.status !== 'done' || !settle()) return;
-        const out = snapshot.output;
-        if (out?.status === 'done') resolve(selectResult<T>(snapshot) as T);
-        else reject(failure ?? out?.error ?? new AbortedError());
-      },
-      error: (e) => {
-        if (settle()) reject(e);
-      },
-    });
-    actor.start();
-    actor.send({ type: 'START' });
+    new Negotiation<T>(actor, handlers, signal, onSnapshot, resolve, reject).begin(onActor);
   });
 }
