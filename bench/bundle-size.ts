@@ -180,22 +180,22 @@ export interface BudgetedSpec extends BundleSpec {
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
   return [
-    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.4 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,505 B after trimming (the issue 14 hardening grew the chart and core by ~1.1 KB minified); held here until the chart itself shrinks
+    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.7 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,800 B. The issue 14 hardening grew the chart and core by ~1.1 KB minified, and a NetworkError's copy of a transport fault that holds the request (src/secrets/transport-fault.ts) adds 240 B; held here until the chart itself shrinks
     { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, with xstate', contents: coreApp('passwordStageMachine'), budget: 21 * KB, kind: 'target' },
     { label: 'isUiaError alone', contents: `export { isUiaError } from 'matrix-uia';`, external: XSTATE, budget: 1 * KB, kind: 'target' },
     {
       label: 'matrix-uia/react (useInteractiveAuth) + passwordStageMachine, xstate and React external',
       contents: `export { useInteractiveAuth } from 'matrix-uia/react';\nexport { passwordStageMachine } from 'matrix-uia';`,
       external: [...XSTATE, ...REACT],
-      budget: 13.1 * KB, // target 11.5 KB (issue 12) missed: 13,311 B; the snapshot checker behind `persist` alone is 1.3 KB gzipped of it
-      kind: 'guard',
+      budget: 11.5 * KB, // issue 12's target: 11,371 B since `persist` and `inspect` take values (sessionPersistence, sanitizedInspector), so the checker and the sanitizer are bundled only by apps that use them
+      kind: 'target',
     },
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
-    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.1 * KB, kind: 'guard' },
-    { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.5 * KB, kind: 'guard' },
+    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.4 * KB, kind: 'guard' },
+    { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.9 * KB, kind: 'guard' },
     // The whole entry grew with InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14) and the OAuth 2.0 account-management API (issue 13).
-    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 21.5 * KB, kind: 'guard' },
-    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 33.5 * KB, kind: 'guard' },
+    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 21.9 * KB, kind: 'guard' },
+    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 34.0 * KB, kind: 'guard' },
   ];
 }
 
