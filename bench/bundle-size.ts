@@ -79,11 +79,17 @@ function distPath(file: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-/** True for files of the core entry: dist/machines/ and the top-level modules of dist/src/. */
+/** The folders of dist/src/ that make up the core entry (the rest are the sub-entries). */
+const CORE_FOLDERS = ['actors', 'api', 'decisions', 'errors', 'secrets'];
+
+/**
+ * True for files of the core entry: dist/machines/, the top-level modules of dist/src/ and its
+ * core folders (src/decisions, src/actors, src/secrets, src/errors, src/api).
+ */
 export function isCoreFile(file: string): boolean {
   const rel = distPath(file);
   if (rel === undefined) return false;
-  return rel.startsWith('machines/') || /^src\/[^/]+$/.test(rel);
+  return rel.startsWith('machines/') || /^src\/[^/]+$/.test(rel) || CORE_FOLDERS.some((f) => rel.startsWith(`src/${f}/`));
 }
 
 /** Leaves the core out of a sub-entry's figure: a core module imported from a non-core one. */
