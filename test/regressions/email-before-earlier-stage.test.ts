@@ -3,6 +3,7 @@
  * chosen, before an earlier captcha or registration token stage was done — letting anyone make
  * the server mail arbitrary addresses. The email goes out only when its stage is reached.
  */
+import { waitFor } from 'xstate';
 import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer, createFuzzSideFunction } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
@@ -23,12 +24,14 @@ describe.each([
     const actor = createUiaActor({ stages: stageMachines, request: server.request, requestEmailToken: email.fn, inputs: { emailAddress: 'victim@example.org' }, polling: { intervalMs: 60_000 } });
     actor.start();
     actor.send({ type: 'START' });
-    await new Promise((r) => setTimeout(r, 5));
-    expect(actor.getSnapshot().context.stage).toBe(first);
+    // Waits on the chart's state, not on the clock: on a busy machine a fixed 5 ms was not enough
+    // for the token check and the next request (the lowest-xstate CI run failed once so).
+    await waitFor(actor, (s) => s.context.stage === first, { timeout: 10_000 });
     expect(email.calls).toHaveLength(0);
     actor.send(submit);
-    await new Promise((r) => setTimeout(r, 5));
+    await waitFor(actor, (s) => s.context.stage !== first || s.status !== 'active', { timeout: 10_000 });
     const stage = actor.getSnapshot().context.stage;
+    await waitFor(actor, () => email.calls.length > 0, { timeout: 10_000 }).catch(() => undefined);
     actor.stop();
     expect(stage).toBe('m.login.email.identity');
     expect(email.calls).toHaveLength(1);
