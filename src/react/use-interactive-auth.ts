@@ -20,9 +20,8 @@ import type { AnyActorRef, InspectionEvent, Snapshot } from 'xstate';
 import type { UiaEvent } from '../../machines/uia.types';
 import { bindUiaFunctions, sharedUiaMachine, toMachineInput, type CreateUiaActorExtras } from '../api/create-uia-machine';
 import type { AccountManagementRequiredError, OAuthRegistrationRequiredError } from '../errors/delegated-errors';
-import type { UiaError } from '../errors/errors';
 import type { UiaFunctions, UiaOptions } from '../api/options';
-import { InvalidOptionsError } from '../errors/errors';
+import { InvalidOptionsError, type UiaError } from '../errors/errors';
 import { isSanitizedInspector, type SanitizedInspector } from '../secrets/sanitized-inspector';
 import {
   selectBusy,
