@@ -36,7 +36,6 @@
  */
 import { assign, enqueueActions, setup } from 'xstate';
 import { createRequestActor, type RequestActorInput } from '../src/actors/request.actor';
-import { generateClientSecret } from '../src/secrets/client-secret';
 import { boundFunction } from '../src/actors/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
 import { LIMITS } from '../src/decisions/limits';
@@ -361,16 +360,7 @@ export const uiaMachine = setup({
         enqueue.raise({ type: 'STAGE.FAIL', error });
         return;
       }
-      // The client secret is made the first time a stage needs one, and kept (and persisted) from then on.
-      const clientSecret = kind === 'email' || kind === 'msisdn' ? (settings.clientSecret ?? generateClientSecret()) : '';
-      enqueue.assign({
-        stage: step.stage,
-        stageKind: kind,
-        chosenFlow: step.flow,
-        stageError: null,
-        poll: IDLE_POLL,
-        settings: clientSecret ? { ...settings, clientSecret } : settings,
-      });
+      enqueue.assign({ stage: step.stage, stageKind: kind, chosenFlow: step.flow, stageError: null, poll: IDLE_POLL });
       const input: StageInput = {
         type: step.stage,
         session: context.session,
@@ -378,7 +368,9 @@ export const uiaMachine = setup({
         inputs: settings.inputs,
         userId: settings.userId,
         homeserverUrl: settings.homeserverUrl,
-        clientSecret,
+        // Without one, the email or SMS stage makes the secret and reports it (STAGE.UPDATE): the
+        // generator is bundled with those stages, not with every app.
+        clientSecret: kind === 'email' || kind === 'msisdn' ? (settings.clientSecret ?? '') : '',
         emailSid: context.email.sid,
         emailAttempt: context.email.attempt,
         registrationToken: settings.presetToken instanceof Sealed ? settings.presetToken : null,
@@ -410,7 +402,9 @@ export const uiaMachine = setup({
     }),
     storeStageUpdate: assign(({ context, event }) => {
       if (event.type !== 'STAGE.UPDATE') return {};
-      return { email: { sid: event.emailSid ?? context.email.sid, attempt: event.emailAttempt ?? context.email.attempt } };
+      const { settings, email } = context;
+      const { emailSid = email.sid, emailAttempt = email.attempt, clientSecret = settings.clientSecret } = event;
+      return { email: { sid: emailSid, attempt: emailAttempt }, settings: clientSecret === settings.clientSecret ? settings : { ...settings, clientSecret } };
     }),
     setPollAuth: assign(({ context, event }) => ({
       poll: poll(context, {

@@ -21,6 +21,7 @@ import { boundFunction } from '../../src/actors/bound-functions';
 import { AuthType } from '../../src/auth-type';
 import { ProtocolError, StageError, type UiaError } from '../../src/errors/errors';
 import { Sealed } from '../../src/secrets/secret';
+import { generateClientSecret } from '../../src/secrets/client-secret';
 import type { EmailAuthDict, RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
 import { requestFailure } from './stage.shared';
@@ -68,7 +69,9 @@ export const emailStageMachine = setup({
     setAddress: assign({ email: ({ context, event }) => (event.type === 'EMAIL.SET_ADDRESS' ? event.email.trim() : context.email) }),
     nextAttempt: assign({ attempt: ({ context }) => context.attempt + 1, error: null, notValidatedYet: false }),
     storeSid: assign({ sid: ({ context, event }) => (event as unknown as { output?: RequestTokenResponse }).output?.sid ?? context.sid }),
-    reportSid: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.UPDATE', emailSid: context.sid!, emailAttempt: context.attempt })),
+    // With the secret the sid is bound to: the parent keeps both, so a stage opened again and a
+    // restored negotiation poll with the same pair.
+    reportSid: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.UPDATE', emailSid: context.sid!, emailAttempt: context.attempt, clientSecret: context.clientSecret })),
     startPolling: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.POLL', auth: credsDict(context) })),
     check: sendParent(({ context }): StageToParentEvent => ({ type: 'STAGE.SUBMIT', auth: new Sealed(credsDict(context)) })),
     recordBadTokenAnswer: assign({ error: () => new ProtocolError('the email token answer has no sid') }),
@@ -84,7 +87,8 @@ export const emailStageMachine = setup({
   context: ({ input }) => ({
     // Trimmed like EMAIL.SET_ADDRESS: a pasted address often carries a trailing space.
     email: input.inputs.emailAddress?.trim() || null,
-    clientSecret: input.clientSecret,
+    // The negotiation's secret, or a fresh one, reported to the parent with the sid it is bound to.
+    clientSecret: input.clientSecret || generateClientSecret(),
     session: input.session,
     sid: input.emailSid ?? null,
     attempt: input.emailAttempt,

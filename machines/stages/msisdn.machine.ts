@@ -19,6 +19,7 @@ import { boundFunction } from '../../src/actors/bound-functions';
 import { AuthType } from '../../src/auth-type';
 import { isUiaError, ProtocolError, StageError, type UiaError } from '../../src/errors/errors';
 import { Sealed } from '../../src/secrets/secret';
+import { generateClientSecret } from '../../src/secrets/client-secret';
 import { httpUrl } from '../../src/decisions/terms';
 import type { RequestTokenResponse } from '../../src/types';
 import type { StageEvent, StageInput, StageToParentEvent } from './stage.types';
@@ -99,7 +100,9 @@ export const msisdnStageMachine = setup({
   context: ({ input }) => ({
     phoneCountry: input.inputs.phoneCountry ?? null,
     phoneNumber: input.inputs.phoneNumber ?? null,
-    clientSecret: input.clientSecret,
+    // The negotiation's secret, or a fresh one: no SMS validation outlives its stage (a stage opened
+    // again sends a new SMS), so the parent need not keep it; a restored stage has it in its context.
+    clientSecret: input.clientSecret || generateClientSecret(),
     session: input.session,
     sid: null,
     submitUrl: null,

@@ -8,7 +8,6 @@
  * `userId`; an event may carry an `m.id.thirdparty` or `m.id.phone` identifier instead.
  */
 import { assign, sendParent, setup } from 'xstate';
-import { AuthType } from '../../src/auth-type';
 import { Sealed } from '../../src/secrets/secret';
 import type { UiaError } from '../../src/errors/errors';
 import type { UserIdentifier } from '../../src/types';
@@ -38,7 +37,7 @@ export const passwordStageMachine = setup({
       if (event.type !== 'PASSWORD.SUBMIT') throw new Error('unreachable');
       return {
         type: 'STAGE.SUBMIT',
-        auth: new Sealed({ type: AuthType.Password, identifier: (event.identifier ?? context.defaultIdentifier)!, password: event.password }),
+        auth: new Sealed({ type: 'm.login.password' /* AuthType.Password, spelt out: see src/decisions/stage-kind.ts */, identifier: (event.identifier ?? context.defaultIdentifier)!, password: event.password }),
       };
     }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1, error: null }),

@@ -20,7 +20,11 @@ export interface StageInput {
   userId: string | undefined;
   /** Homeserver base URL, for fallback pages. */
   homeserverUrl: string | undefined;
-  /** Client secret for 3PID validation (the email and SMS stages; empty for the others). */
+  /**
+   * Client secret for 3PID validation: the one this negotiation already has (the app's, or one a
+   * stage made before), else empty, and the email or SMS stage makes one and reports it with
+   * `STAGE.UPDATE`. Empty for the other stages.
+   */
   clientSecret: string;
   /** Email sid already obtained (resume): no new email is sent. */
   emailSid: string | undefined;
@@ -58,6 +62,8 @@ export type StageToParentEvent =
       emailSid?: string;
       /** The email `send_attempt` count so far. */
       emailAttempt?: number;
+      /** The client secret a 3PID stage made: kept (and persisted) by the parent from then on. */
+      clientSecret?: string;
     }
   | {
       /** The stage cannot go on; the negotiation fails. */

@@ -7,9 +7,12 @@
  * the score is the number of stages plus 10 for each stage the app cannot do natively. Unlike
  * matrix-js-sdk, the server's list is never sorted in place: ties keep the server's order.
  */
-import { AuthType } from '../auth-type';
 import { NoAuthFlowFoundError } from '../errors/errors';
 import type { UIAFlow, UiaInputs } from '../types';
+
+// `AuthType.Email` and `.Msisdn`, spelt out: reading the AuthType object would bundle all of it.
+const EMAIL = 'm.login.email.identity';
+const MSISDN = 'm.login.msisdn';
 
 /** What flow acceptability depends on. */
 export interface FlowChoiceInputs {
@@ -33,8 +36,8 @@ export function hasMsisdn(c: FlowChoiceInputs): boolean {
 
 /** Whether a flow can be followed with these inputs (matrix-js-sdk's rule). */
 export function isFlowAcceptable(flow: UIAFlow, c: FlowChoiceInputs): boolean {
-  const flowHasEmail = flow.stages.includes(AuthType.Email);
-  const flowHasMsisdn = flow.stages.includes(AuthType.Msisdn);
+  const flowHasEmail = flow.stages.includes(EMAIL);
+  const flowHasMsisdn = flow.stages.includes(MSISDN);
   return flowHasEmail === hasEmail(c) && flowHasMsisdn === hasMsisdn(c);
 }
 
@@ -50,8 +53,8 @@ export function scoreFlow(flow: UIAFlow, supportedStages?: readonly string[]): n
 /** Stages the inputs require a flow to contain, as reported by `NoAuthFlowFoundError`. */
 export function requiredStages(c: FlowChoiceInputs): string[] {
   const required: string[] = [];
-  if (hasEmail(c)) required.push(AuthType.Email);
-  if (hasMsisdn(c)) required.push(AuthType.Msisdn);
+  if (hasEmail(c)) required.push(EMAIL);
+  if (hasMsisdn(c)) required.push(MSISDN);
   return required;
 }
 

@@ -1,7 +1,6 @@
 /**
  * Which stage machine handles which stage type.
  */
-import { AuthType } from '../auth-type';
 
 /** The stage machines: one per way of completing a stage. */
 export type StageKind =
@@ -15,17 +14,19 @@ export type StageKind =
   | 'oauth'
   | 'fallback';
 
+// Stage types spelt out, not `AuthType.*`: reading the AuthType object would bundle all of it in
+// every app (a bundler keeps a whole object literal); test/unit/stage-kind.test.ts checks them.
 const NATIVE: Record<string, StageKind> = {
-  [AuthType.Dummy]: 'dummy',
-  [AuthType.Password]: 'password',
-  [AuthType.Email]: 'email',
-  [AuthType.Msisdn]: 'msisdn',
-  [AuthType.Recaptcha]: 'recaptcha',
-  [AuthType.Terms]: 'terms',
-  [AuthType.RegistrationToken]: 'registrationToken',
-  [AuthType.UnstableRegistrationToken]: 'registrationToken',
-  [AuthType.OAuth]: 'oauth',
-  [AuthType.UnstableCrossSigningReset]: 'oauth',
+  'm.login.dummy': 'dummy',
+  'm.login.password': 'password',
+  'm.login.email.identity': 'email',
+  'm.login.msisdn': 'msisdn',
+  'm.login.recaptcha': 'recaptcha',
+  'm.login.terms': 'terms',
+  'm.login.registration_token': 'registrationToken',
+  'org.matrix.msc3231.login.registration_token': 'registrationToken',
+  'm.oauth': 'oauth',
+  'org.matrix.cross_signing_reset': 'oauth',
 };
 
 /**

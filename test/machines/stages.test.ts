@@ -236,7 +236,7 @@ describe('email', () => {
     expect(s.snap().value).toBe('waiting');
     expect(s.snap().hasTag('input')).toBe(true);
     expect(s.sent).toEqual([
-      { type: 'STAGE.UPDATE', emailSid: 'SID1', emailAttempt: 1 },
+      { type: 'STAGE.UPDATE', emailSid: 'SID1', emailAttempt: 1, clientSecret: 'cs' },
       { type: 'STAGE.POLL', auth: { type: 'm.login.email.identity', threepid_creds: { sid: 'SID1', client_secret: 'cs' } } },
     ]);
   });
@@ -249,7 +249,7 @@ describe('email', () => {
     expect(tokens.calls[1]!.req.attempt).toBe(2);
     tokens.calls[1]!.ok({ sid: 'SID2' });
     await flush();
-    expect(s.sent.at(-2)).toEqual({ type: 'STAGE.UPDATE', emailSid: 'SID2', emailAttempt: 2 });
+    expect(s.sent.at(-2)).toEqual({ type: 'STAGE.UPDATE', emailSid: 'SID2', emailAttempt: 2, clientSecret: 'cs' });
   });
   test('EMAIL.CHECK submits the creds; M_UNAUTHORIZED is "not validated yet", other errors are shown', async () => {
     const { s, tokens } = emailStage();

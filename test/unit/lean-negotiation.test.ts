@@ -25,7 +25,7 @@ describe('client secret', () => {
     actor.stop();
   });
 
-  test('made when the email stage opens, kept, persisted, and the same on a restore', async () => {
+  test('made by the email stage, kept by the chart with the sid it is bound to, persisted, and the same on a restore', async () => {
     const s = scripted([challenge(['m.login.email.identity']), challenge(['m.login.email.identity'])]);
     const requestEmailToken = jest.fn(async () => ({ sid: 'sid-1' }));
     const options = { stages: stageMachines, request: s.request, requestEmailToken, inputs: { emailAddress: 'a@example.org' } };
