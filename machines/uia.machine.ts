@@ -43,6 +43,7 @@ import { decideNextStep, sameMembers, type NextStep } from '../src/decisions/nex
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/decisions/parse-auth-response';
 import { Sealed, unseal } from '../src/secrets/secret';
 import { stageKindFor, type StageKind } from '../src/decisions/stage-kind';
+import { sameStages } from '../src/decisions/choose-flow';
 import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
 import type { StageMachines } from './stages';
 import type { StageInput } from './stages/stage.types';
@@ -108,7 +109,7 @@ function askedWait(context: UiaContext, event: UiaEvent): number {
 /** The offered flow a CHOOSE_FLOW event names, if the server offered it. */
 function offeredFlow(context: UiaContext, event: UiaEvent): UIAFlow | undefined {
   if (event.type !== 'CHOOSE_FLOW') return undefined;
-  return context.flows.find((f) => f.stages.length === event.stages.length && f.stages.every((s, i) => s === event.stages[i]));
+  return context.flows.find((f) => sameStages(f, event));
 }
 
 /** Backoff before the next poll: interval × factor^(unchanged polls), capped; at least any 429 wait. */

@@ -2,9 +2,6 @@
  * Client secrets for third-party identifier validation.
  */
 
-// Built rather than spelt out: the letters once, their capitals derived (fewer bytes in every app).
-const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
-const CHARS = '0123456789' + LETTERS + LETTERS.toUpperCase() + '.=_-';
 /** The spec's grammar for `client_secret`: `[0-9a-zA-Z.=_-]`, 1 to 255 characters. */
 const CLIENT_SECRET_RE = /^[0-9a-zA-Z.=_-]{1,255}$/;
 
@@ -15,9 +12,13 @@ const CLIENT_SECRET_RE = /^[0-9a-zA-Z.=_-]{1,255}$/;
  * and above are drawn again).
  */
 export function generateClientSecret(length = 32): string {
+  // Built rather than spelt out (the letters once, their capitals derived), and here rather than at
+  // the top: a bundler keeps a top-level `toUpperCase()` call in apps that only validate secrets.
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const chars = '0123456789' + letters + letters.toUpperCase() + '.=_-';
   let out = '';
   while (out.length < length) {
-    for (const b of globalThis.crypto.getRandomValues(new Uint8Array(length * 2))) if (b < 198 && out.length < length) out += CHARS[b % 66];
+    for (const b of globalThis.crypto.getRandomValues(new Uint8Array(length * 2))) if (b < 198 && out.length < length) out += chars[b % 66];
   }
   return out;
 }
