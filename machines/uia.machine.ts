@@ -135,8 +135,8 @@ function foregroundAnswer(target: 'requesting' | 'submitting') {
   ] as const;
 }
 
-/** The request actor's input in a foreground request state. */
-function foregroundInput({ context }: { context: UiaContext }): RequestActorInput {
+/** The request actor's input in `submitting`: the dict the submission prepared. */
+function submissionInput({ context }: { context: UiaContext }): RequestActorInput {
   return { auth: context.pendingAuth ?? new Sealed(null), background: false };
 }
 
@@ -267,14 +267,6 @@ export const uiaMachine = setup({
         session: parsed.session ?? context.session,
         stageError: parsed.errcode || parsed.error ? new StageError(null, parsed.errcode, parsed.error) : null,
       };
-    }),
-    prepareFirstRequest: assign(({ context }) => ({
-      pendingAuth: sealedWithSession(null, context),
-      retry: { ...context.retry, count: 0 },
-    })),
-    /** The first request again after a 429: the same dict, and the retry count kept (it bounds the retries). */
-    rebuildFirstRequest: assign({
-      pendingAuth: ({ context }) => sealedWithSession(null, context),
     }),
     prepareSubmit: assign(({ context, event }) => {
       // `unseal` rather than `.unseal()`: an app's own stage machine may send its dict unsealed.
@@ -446,7 +438,7 @@ export const uiaMachine = setup({
         START: [
           { guard: 'hasConfigError', target: 'failed', actions: 'failWithConfigError' },
           { guard: 'hasAuthData', target: 'routing', actions: 'applyAuthData' },
-          { target: 'requesting', actions: 'prepareFirstRequest' },
+          { target: 'requesting' },
         ],
       },
     },
@@ -455,19 +447,20 @@ export const uiaMachine = setup({
       invoke: {
         id: 'request',
         src: 'request',
-        /** The pending dict, sent in the foreground. */
-        input: foregroundInput,
+        // Made from the context on entry, not kept in it: no credential, only the session if resuming
+        // (one assign fewer per negotiation). After a 429 or a restore it is made again the same way.
+        input: ({ context }): RequestActorInput => ({ auth: sealedWithSession(null, context), background: false }),
         onDone: foregroundAnswer('requesting'),
         onError: { target: 'failed', actions: 'storeNetworkError' },
       },
       // Sent by createUiaActor to a chart restored here: the request it had in flight is not
       // repeated as restored, and the first request carries no credential, so it is made afresh.
-      on: { RESUME: { target: 'requesting', reenter: true, actions: 'rebuildFirstRequest' } },
+      on: { RESUME: { target: 'requesting', reenter: true } },
     },
     rateLimited: {
       tags: ['busy'],
       after: {
-        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting', actions: 'rebuildFirstRequest' }],
+        rateLimitDelay: [{ guard: 'retryIsSubmit', target: 'submitting' }, { target: 'requesting' }],
       },
       // Sent by createUiaActor to a chart restored here: XState does not persist delays, so the
       // wait is scheduled again.
@@ -509,7 +502,7 @@ export const uiaMachine = setup({
         id: 'request',
         src: 'request',
         /** The pending dict, sent in the foreground. */
-        input: foregroundInput,
+        input: submissionInput,
         onDone: foregroundAnswer('submitting'),
         // No answer: the stage stays open with a network error, so the user can try again. With no
         // stage open (the final `{session}` resubmission) there is nothing to retry from: fail.

@@ -147,7 +147,7 @@ export interface UiaContext {
     attempt: number;
   };
 
-  /** Auth dict of the foreground request in flight or waiting out a 429. Sealed; cleared when settled. */
+  /** Auth dict of the submission in flight (`submitting`) or waiting out a 429 to be sent again. Sealed; cleared when settled. The first request's dict is made from the context as it is sent. */
   pendingAuth: Sealed<AuthDict | null> | null;
   /** 429-wait and `{session}`-resubmit bookkeeping. */
   retry: UiaRetryState;
