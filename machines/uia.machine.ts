@@ -158,6 +158,22 @@ function emailNotValidatedYet(context: UiaContext, error: UiaError): boolean {
   return context.stageKind === 'email' && error instanceof StageError && error.errcode === 'M_UNAUTHORIZED';
 }
 
+/**
+ * The context changes a challenge makes (a 401 answer, or the app's `authData`): its flows, params,
+ * completed stages and session, the refusal it carries as the open stage's error, and no dict in
+ * flight any more.
+ */
+function challengeApplied(c: AuthChallenge, context: UiaContext): Partial<UiaContext> {
+  return {
+    pendingAuth: null,
+    session: c.session ?? context.session,
+    flows: c.flows,
+    params: c.params,
+    completed: c.completed,
+    stageError: c.errcode || c.error ? new StageError(context.stage, c.errcode, c.error) : null,
+  };
+}
+
 /** Adds the session to a dict, as every submission must carry it. */
 function withSession(auth: AuthDict | null, session: string | undefined): AuthDict | null {
   if (!session) return auth;
@@ -197,13 +213,8 @@ const boundRequestActor = createRequestActor<unknown>(boundFunction('request'));
  * a request function and the stage machines to run.
  */
 export const uiaMachine = setup({
-  types: {
-    input: {} as UiaMachineInput | undefined,
-    context: {} as UiaContext,
-    events: {} as UiaEvent,
-    output: {} as UiaOutput,
-    tags: {} as 'busy',
-  },
+  // Types only: an empty object at run time (XState reads no `types`), so no bytes in an app.
+  types: {} as { input: UiaMachineInput | undefined; context: UiaContext; events: UiaEvent; output: UiaOutput; tags: 'busy' },
   actors: { request: boundRequestActor } as StageActors,
   delays: {
     /** Backoff between polls: interval × factor^(unchanged polls), capped; at least any 429 wait. */
@@ -259,14 +270,7 @@ export const uiaMachine = setup({
     applyAuthData: assign(({ context }) => {
       const parsed = parseAuthChallenge(context.settings.authData);
       // Routed by `routing`: no flows means NoAuthFlowFoundError, as matrix-js-sdk reports it.
-      if (parsed instanceof ProtocolError) return { flows: [], completed: [], params: {} };
-      return {
-        flows: parsed.flows,
-        params: parsed.params,
-        completed: parsed.completed,
-        session: parsed.session ?? context.session,
-        stageError: parsed.errcode || parsed.error ? new StageError(null, parsed.errcode, parsed.error) : null,
-      };
+      return challengeApplied(parsed instanceof ProtocolError ? { flows: [], params: {}, completed: [] } : parsed, context);
     }),
     prepareSubmit: assign(({ context, event }) => {
       // `unseal` rather than `.unseal()`: an app's own stage machine may send its dict unsealed.
@@ -286,18 +290,9 @@ export const uiaMachine = setup({
     /** The 401's challenge; the dict that got it is dropped (every request state is left for `routing`). */
     applyChallenge: assign(({ context, event }) => {
       const a = answer(context, event);
-      if (a.kind !== 'challenge') return {};
-      const c = a.challenge;
       // `retry.finalSubmits` is not reset here: a server that only reshuffles `completed` while
       // every stage stays complete would otherwise earn a `{session}` resubmission per answer.
-      return {
-        pendingAuth: null,
-        session: c.session ?? context.session,
-        flows: c.flows,
-        params: c.params,
-        completed: c.completed,
-        stageError: c.errcode || c.error ? new StageError(context.stage, c.errcode, c.error) : null,
-      };
+      return a.kind === 'challenge' ? challengeApplied(a.challenge, context) : {};
     }),
     /** The result, sealed; the dict that obtained it is dropped (`done` has no entry action of its own). */
     storeResult: assign({
@@ -347,13 +342,12 @@ export const uiaMachine = setup({
       // A kind the app left out of `stages` is done on the fallback page, as the spec allows; with
       // no fallback machine either, the app cannot do this stage at all: say which machine is missing.
       const kind = has(native) ? native : has('fallback') ? 'fallback' : null;
+      enqueue.assign({ stage: step.stage, stageKind: kind, chosenFlow: step.flow, stageError: null, poll: IDLE_POLL });
       if (!kind) {
-        enqueue.assign({ stage: step.stage, stageKind: null, chosenFlow: step.flow, poll: IDLE_POLL });
         const error = new InvalidOptionsError(`no stage machine for ${step.stage}: add ${native}StageMachine (or fallbackStageMachine) to stages`);
         enqueue.raise({ type: 'STAGE.FAIL', error });
         return;
       }
-      enqueue.assign({ stage: step.stage, stageKind: kind, chosenFlow: step.flow, stageError: null, poll: IDLE_POLL });
       const input: StageInput = {
         type: step.stage,
         session: context.session,
