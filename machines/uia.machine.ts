@@ -34,7 +34,7 @@
  * signal, and XState drops the late answer, so an abandoned request never changes state.
  * Foreground request states carry the `busy` tag.
  */
-import { assign, enqueueActions, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { createRequestActor, type RequestActorInput } from '../src/actors/request.actor';
 import { boundFunction } from '../src/actors/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
@@ -62,10 +62,9 @@ const answers = new WeakMap<object, { context: UiaContext; result: ResponseClass
 function answer(context: UiaContext, event: UiaEvent): ResponseClass<unknown> {
   const cached = answers.get(event);
   if (cached && cached.context === context) return cached.result;
-  const known: AuthChallenge | null = context.flows.length
-    ? { flows: context.flows, params: context.params, completed: context.completed, ...(context.session ? { session: context.session } : {}) }
-    : null;
-  const result = classifyResponse((event as unknown as DoneRequestEvent).output, known);
+  // The context itself stands for the challenge in hand (flows, params, completed, session): a
+  // 401 lacking them is filled from it, and the validation keeps only those fields.
+  const result = classifyResponse((event as unknown as DoneRequestEvent).output, context.flows.length ? context : null);
   answers.set(event, { context, result });
   return result;
 }
@@ -257,6 +256,7 @@ export const uiaMachine = setup({
       return step.kind === 'stage' && step.same && context.poll.auth !== null && !context.poll.stopped;
     },
     noStageOpen: ({ context }) => !stageOpen(context),
+    stageOpen: ({ context }) => stageOpen(context),
     /** Checked when the poll timer fires: the waits so far plus this one reach `giveUpAfterMs`. */
     pollGaveUp: ({ context }) =>
       context.poll.waitedMs !== null && context.poll.waitedMs + pollDelay(context) >= context.settings.polling.giveUpAfterMs,
@@ -384,9 +384,9 @@ export const uiaMachine = setup({
       enqueue.assign({ stageError: error });
       if (stageOpen(context)) enqueue.sendTo('stage', { type: 'PARENT.REJECTED', error });
     }),
-    forwardToStage: enqueueActions(({ context, enqueue, event }) => {
-      if (stageOpen(context)) enqueue.sendTo('stage', event);
-    }),
+    // Guarded by `stageOpen` where it is used: a plain sendTo costs less than enqueueActions,
+    // and this runs for every user event.
+    forwardToStage: sendTo('stage', ({ event }) => event),
     storeStageUpdate: assign(({ context, event }) => {
       if (event.type !== 'STAGE.UPDATE') return {};
       const { settings, email } = context;
@@ -424,7 +424,7 @@ export const uiaMachine = setup({
     // Without this, a stage child that throws (bad data in a context factory, an app's action)
     // puts the chart in XState's `error` status, reported as an uncaught error.
     'xstate.error.actor.stage': { target: '.failed', actions: 'storeStageCrash' },
-    ...Object.fromEntries(FORWARDED.map((t) => [t, { actions: 'forwardToStage' }])),
+    ...Object.fromEntries(FORWARDED.map((t) => [t, { guard: 'stageOpen', actions: 'forwardToStage' }])),
   },
   states: {
     idle: {

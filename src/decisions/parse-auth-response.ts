@@ -139,9 +139,10 @@ export function readRetryAfterMs(data: unknown, headerMs?: number): number | und
  * @param known - the challenge already in hand, if any. Synapse has been seen (by matrix-js-sdk)
  *   answering polls with a 401 that lacks flows, session and completed; when such a body comes
  *   while a negotiation is under way the known values are kept. A 401 about the access token
- *   (M_MISSING_TOKEN, M_UNKNOWN_TOKEN) is never UIA, whatever is known.
+ *   (M_MISSING_TOKEN, M_UNKNOWN_TOKEN) is never UIA, whatever is known. Only `flows`, `params`,
+ *   `completed` and `session` are read (the chart passes its context).
  */
-export function classifyResponse<T>(outcome: RequestOutcome<T>, known?: AuthChallenge | null): ResponseClass<T> {
+export function classifyResponse<T>(outcome: RequestOutcome<T>, known?: Pick<AuthChallenge, 'flows' | 'params' | 'completed' | 'session'> | null): ResponseClass<T> {
   if (outcome.kind === 'success') return outcome;
   const { status, data } = outcome;
   if (status === 429) return { kind: 'rateLimited', retryAfterMs: readRetryAfterMs(data, outcome.retryAfterMs) };
@@ -153,7 +154,9 @@ export function classifyResponse<T>(outcome: RequestOutcome<T>, known?: AuthChal
   if (body && body.flows === undefined) {
     if (!known) return { kind: 'error', error: new EndpointError(status, data) };
     // Fill what the body lacks from what is known, then validate the result like any other body.
-    return classifyResponse({ kind: 'http', status, data: { ...known, errcode: undefined, error: undefined, ...body, flows: known.flows } });
+    // Only the challenge's own fields: `known` may be a larger object (the chart's context).
+    const { params, completed, session } = known;
+    return classifyResponse({ kind: 'http', status, data: { params, completed, session, ...body, flows: known.flows } });
   }
   const parsed = parseAuthChallenge(data);
   if (parsed instanceof ProtocolError) return { kind: 'error', error: parsed };

@@ -153,7 +153,7 @@ describe('classifyResponse', () => {
     }
   });
   test('the known errcode is not carried into a later body', () => {
-    const r = classifyResponse({ kind: 'http', status: 401, data: {} }, { ...known, errcode: 'M_FORBIDDEN', error: 'old' });
+    const r = classifyResponse({ kind: 'http', status: 401, data: {} }, { ...known, errcode: 'M_FORBIDDEN', error: 'old' } as AuthChallenge);
     expect(r.kind).toBe('challenge');
     if (r.kind === 'challenge') {
       expect(r.challenge.errcode).toBeUndefined();
