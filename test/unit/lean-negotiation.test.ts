@@ -7,6 +7,7 @@
  *   stack trace.
  */
 import { checkUiaSnapshot, createUiaActor, runUia, StageError } from '../../src';
+import { waitFor } from 'xstate';
 import { stageMachines } from '../../machines/stages';
 import { isValidClientSecret } from '../../src/secrets/client-secret';
 import { scripted, uia401 } from '../helpers/scripted-server';
@@ -74,6 +75,42 @@ describe('client secret', () => {
     await new Promise((r) => setImmediate(r));
     expect(requestEmailToken).toHaveBeenCalledWith(expect.objectContaining({ clientSecret: 'given-secret' }));
     actor.stop();
+  });
+});
+
+describe('the 3PID stages make the client secret', () => {
+  test('the SMS stage makes one and sends it with the token request; a given one is used as it is', async () => {
+    const secrets: string[] = [];
+    for (const clientSecret of [undefined, 'given-sms-secret']) {
+      const s = scripted([challenge(['m.login.msisdn'])]);
+      const requestMsisdnToken = jest.fn(async (req: { clientSecret: string }) => {
+        secrets.push(req.clientSecret);
+        return { sid: 'sms-1' };
+      });
+      const actor = createUiaActor({
+        stages: stageMachines, request: s.request, requestMsisdnToken,
+        inputs: { phoneCountry: 'GB', phoneNumber: '07700900000' }, ...(clientSecret ? { clientSecret } : {}),
+      });
+      actor.start();
+      actor.send({ type: 'START' });
+      await waitFor(actor, () => requestMsisdnToken.mock.calls.length > 0, { timeout: 10_000 });
+      actor.stop();
+    }
+    expect(isValidClientSecret(secrets[0]!)).toBe(true);
+    expect(secrets[1]).toBe('given-sms-secret');
+  });
+
+  test('a password negotiation makes no client secret: crypto.getRandomValues is never called', async () => {
+    const spy = jest.spyOn(globalThis.crypto, 'getRandomValues');
+    const s = scripted([challenge(['m.login.password']), { ok: {} }]);
+    const actor = createUiaActor({ stages: stageMachines, request: s.request, userId: '@a:x' });
+    actor.start();
+    actor.send({ type: 'START' });
+    await waitFor(actor, (snap) => snap.matches('awaitingStage'), { timeout: 10_000 });
+    actor.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
+    await waitFor(actor, (snap) => snap.status === 'done', { timeout: 10_000 });
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
   });
 });
 
