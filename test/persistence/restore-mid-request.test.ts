@@ -22,6 +22,7 @@ import { selectStageError, selectStageSnapshot } from '../../src/api/selectors';
 import type { Snapshot } from 'xstate';
 import { controllableRequest, controllableTokenRequest, flush } from '../helpers/controllable';
 import { stageMachines } from '../../machines/stages';
+import { ended, untilSystem, waitForSnapshot } from '../helpers/wait';
 import type { EmailTokenRequest } from '../../src/types';
 
 beforeEach(() => jest.useFakeTimers());
@@ -186,28 +187,23 @@ test('against the simulator: an email stage restored while requesting its token 
   });
   first.start();
   first.send({ type: 'START' });
-  await until(() => selectStageSnapshot(first.getSnapshot())?.value === 'requestingToken');
+  await untilSystem(first, () => selectStageSnapshot(first.getSnapshot())?.value === 'requestingToken', 'the email stage to request its token');
   const saved = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
   release();
-  await until(() => hs.outbox.filter('erin@example.test').length === 1);
+  // The email is sent before the token request's answer comes back to its actor, a snapshot.
+  await untilSystem(first, () => hs.outbox.filter('erin@example.test').length === 1, 'the validation email');
   first.stop();
 
   const second = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
   second.start();
-  await until(() => second.getSnapshot().matches('polling'));
+  await waitForSnapshot(second, (s) => s.matches('polling'));
   expect(hs.outbox.filter('erin@example.test')).toHaveLength(1);
   hs.clickEmailLink('erin@example.test');
   second.send({ type: 'POLL' });
-  await until(() => second.getSnapshot().status === 'done');
+  expect((await ended(second)).status).toBe('done');
   expect(hs.outbox.filter('erin@example.test')).toHaveLength(1);
   second.stop();
 });
-
-/** Waits (real time) until `cond` holds. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
-  expect(cond()).toBe(true);
-}
 
 test('a second start() of a restored actor does not make the resumed request again', async () => {
   const first = negotiation({ sessionId: S });

@@ -11,6 +11,7 @@ import { LIMITS } from '../../src/decisions/limits';
 import { parseAuthChallenge } from '../../src/decisions/parse-auth-response';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
+import { ended } from '../helpers/wait';
 
 const flow = { stages: ['m.login.dummy'] };
 
@@ -50,8 +51,7 @@ describe.each(Object.keys(bodies) as BodyLimit[])('limit %s', (name) => {
     const actor = createUiaActor({ stages: stageMachines, request: server.request });
     actor.start();
     actor.send({ type: 'START' });
-    await new Promise((r) => setTimeout(r, 5));
-    const out = actor.getSnapshot().output;
+    const out = (await ended(actor)).output;
     actor.stop();
     expect(out?.status).toBe('failed');
     expect(out && out.status !== 'done' ? out.error : null).toBeInstanceOf(ProtocolError);

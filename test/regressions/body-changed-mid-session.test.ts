@@ -9,6 +9,7 @@ import { SessionMismatchError } from '../../src/errors/errors';
 import { assertSnapshotBinding, requestFingerprint } from '../../src/decisions/session-binding';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
+import { waitForSnapshot } from '../helpers/wait';
 
 const path = '/_matrix/client/v3/delete_devices';
 
@@ -18,7 +19,8 @@ test('resuming a session for a changed request body is refused before any reques
   const first = createUiaActor({ stages: stageMachines, request: server.request, requestFingerprint: opened });
   first.start();
   first.send({ type: 'START' });
-  await new Promise((r) => setTimeout(r, 5));
+  // The 401 is in: the snapshot to resume from holds its session.
+  await waitForSnapshot(first, (s) => s.status !== 'active' || s.context.session !== null);
   const saved = JSON.parse(JSON.stringify(first.getPersistedSnapshot()));
   const session = first.getSnapshot().context.session;
   first.stop();

@@ -6,6 +6,7 @@
 import { createUiaActor } from '../../src/api/create-uia-machine';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
+import { ended, routed } from '../helpers/wait';
 
 test('resuming sends the known session on the very first request and keeps it', async () => {
   const server = createFuzzServer({
@@ -18,8 +19,7 @@ test('resuming sends the known session on the very first request and keeps it', 
   const actor = createUiaActor({ stages: stageMachines, request: server.request, sessionId: 'S-known' });
   actor.start();
   actor.send({ type: 'START' });
-  await new Promise((r) => setTimeout(r, 5));
-  const snap = actor.getSnapshot();
+  const snap = await routed(actor);
   actor.stop();
   expect(server.calls[0]!.auth).toEqual({ session: 'S-known' });
   expect(snap.context.session).toBe('S-known');
@@ -32,8 +32,7 @@ test('with the 401 already in hand, the first submission carries its session', a
   const actor = createUiaActor({ stages: stageMachines, request: server.request, authData: { session: 'S-hand', flows: [{ stages: ['m.login.dummy'] }], params: {} } });
   actor.start();
   actor.send({ type: 'START' });
-  await new Promise((r) => setTimeout(r, 5));
-  const status = actor.getSnapshot().output?.status;
+  const status = (await ended(actor)).output?.status;
   actor.stop();
   expect(server.calls.map((c) => c.auth)).toEqual([{ type: 'm.login.dummy', session: 'S-hand' }]);
   expect(status).toBe('done');

@@ -18,6 +18,7 @@ import { runUia } from '../../src/api/run-uia';
 import type { AuthDict } from '../../src/types';
 import { safeStringify } from '../helpers/fuzz-driver';
 import { HttpError } from '../helpers/http-error';
+import { routed, waitForSnapshot } from '../helpers/wait';
 
 const PASSWORD = 'hunter2-Pw-5x';
 const NEW_PASSWORD = 'n3w-Pw-shiny';
@@ -100,10 +101,10 @@ test('createUiaActor: the stage error after a network fault holds no secret in t
   const actor = createUiaActor({ stages: stageMachines, request: requestFailingWith(axiosLike), userId: '@a:hs' });
   actor.start();
   actor.send({ type: 'START' });
-  await new Promise((r) => setTimeout(r, 5));
+  await routed(actor);
   actor.send({ type: 'PASSWORD.SUBMIT', password: PASSWORD });
-  await new Promise((r) => setTimeout(r, 5));
-  const s = actor.getSnapshot();
+  // The submission's fault is in: the chart is out of `submitting` (back at the stage, or ended).
+  const s = await waitForSnapshot(actor, (snap) => snap.status !== 'active' || !snap.matches('submitting'));
   expect(s.context.stageError?.code).toBe('NETWORK');
   expect(leaks(JSON.stringify(actor.getPersistedSnapshot()))).toEqual([]);
   actor.stop();

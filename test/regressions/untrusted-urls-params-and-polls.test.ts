@@ -17,6 +17,7 @@ import { runUia } from '../../src/api/run-uia';
 import { parseTermsPolicies } from '../../src/decisions/terms';
 import type { AuthDict } from '../../src/types';
 import { HttpError } from '../helpers/http-error';
+import { routed } from '../helpers/wait';
 
 
 test.each(['javascript:alert(1)', 'data:text/html,<script>x</script>', '/relative/terms', 'not a url'])('terms policy URL %p: refused', async (url) => {
@@ -94,8 +95,7 @@ test('params.__proto__ and a stage type named after an Object.prototype key touc
   const actor = createUiaActor({ stages: stageMachines, request, homeserverUrl: 'https://hs.example' });
   actor.start();
   actor.send({ type: 'START' });
-  await new Promise((r) => setTimeout(r, 5));
-  const s = actor.getSnapshot();
+  const s = await routed(actor);
   expect(s.context.stage).toBe('constructor');
   expect(s.context.params.constructor).toBeUndefined();
   expect(Object.getPrototypeOf(s.context.params)).toBeNull();
