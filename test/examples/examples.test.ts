@@ -33,7 +33,12 @@ afterEach(async () => {
   await hs.close();
 });
 
-function until(check: () => boolean, ms = 5000): Promise<void> {
+/**
+ * Resolves once `check` holds, looking again every 10 ms (the examples talk to a real HTTP server
+ * on loopback, so there is no actor of ours to wait on). The deadline is only a hang guard, as long
+ * as the test's own timeout: a slow machine makes the wait longer, never the verdict different.
+ */
+function until(check: () => boolean, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   return new Promise((resolve, reject) => {
     const tick = () => (check() ? resolve() : Date.now() > end ? reject(new Error('condition not met in time')) : setTimeout(tick, 10));
