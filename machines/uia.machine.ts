@@ -34,7 +34,7 @@
  * signal, and XState drops the late answer, so an abandoned request never changes state.
  * Foreground request states carry the `busy` tag.
  */
-import { assign, enqueueActions, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, not, sendTo, setup } from 'xstate';
 import { createRequestActor, type RequestActorInput } from '../src/actors/request.actor';
 import { boundFunction } from '../src/actors/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
@@ -255,7 +255,6 @@ export const uiaMachine = setup({
       const step = nextStep(context);
       return step.kind === 'stage' && step.same && context.poll.auth !== null && !context.poll.stopped;
     },
-    noStageOpen: ({ context }) => !stageOpen(context),
     stageOpen: ({ context }) => stageOpen(context),
     /** Checked when the poll timer fires: the waits so far plus this one reach `giveUpAfterMs`. */
     pollGaveUp: ({ context }) =>
@@ -501,7 +500,7 @@ export const uiaMachine = setup({
         // No answer: the stage stays open with a network error, so the user can try again. With no
         // stage open (the final `{session}` resubmission) there is nothing to retry from: fail.
         onError: [
-          { guard: 'noStageOpen', target: 'failed', actions: 'storeNetworkError' },
+          { guard: not('stageOpen'), target: 'failed', actions: 'storeNetworkError' },
           { target: 'awaitingStage', actions: ['clearPendingAuth', 'rejectStageNetwork'] },
         ],
       },

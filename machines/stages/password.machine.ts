@@ -33,11 +33,12 @@ export const passwordStageMachine = setup({
       event.type === 'PASSWORD.SUBMIT' && typeof event.password === 'string' && event.password.length > 0 && Boolean(event.identifier ?? context.defaultIdentifier),
   },
   actions: {
+    // Only on PASSWORD.SUBMIT, past `hasIdentifier`.
     submit: sendParent(({ context, event }): StageToParentEvent => {
-      if (event.type !== 'PASSWORD.SUBMIT') throw new Error('unreachable');
+      const { identifier, password } = event as Extract<StageEvent, { type: 'PASSWORD.SUBMIT' }>;
       return {
         type: 'STAGE.SUBMIT',
-        auth: new Sealed({ type: 'm.login.password' /* AuthType.Password, spelt out: see src/decisions/stage-kind.ts */, identifier: (event.identifier ?? context.defaultIdentifier)!, password: event.password }),
+        auth: new Sealed({ type: 'm.login.password' /* AuthType.Password, spelt out: see src/decisions/stage-kind.ts */, identifier: (identifier ?? context.defaultIdentifier)!, password }),
       };
     }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1, error: null }),
