@@ -178,15 +178,15 @@ export interface BudgetedSpec extends BundleSpec {
  * external and 21 KB with it; `isUiaError` alone at most 1 KB; `matrix-uia/react` with the
  * password stage at most 11.5 KB (xstate, React and @xstate/react external); every stage machine
  * at most 25 KB with xstate (issue 7). Guards hold what was achieved plus about 0.1 KB. The password
- * dialog (8,505 B) and React (13,311 B) figures miss their issue 12 targets and are held as guards:
- * even with every string of 20 characters or more removed the React figure would be 12.0 KB, and
- * the dialog's remaining bytes are the chart and the hardening (bounded error bodies, unattended-loop
- * limit, stage-crash handling, restore checks), which no test-preserving trim removes.
+ * dialog misses its issue 12 target (8,192 B) and is held as a guard: what is left is the chart
+ * itself (about 3.1 KB of its gzipped bytes: polling about 0.5 KB, error and rate-limit handling,
+ * the stage protocol) and the hardening around it (401 validation and limits, bounded redacted error
+ * bodies, NetworkError's copy of a transport fault, restore and inspector checks).
  */
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
   return [
-    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.7 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,800 B. The issue 14 hardening grew the chart and core by ~1.1 KB minified, and a NetworkError's copy of a transport fault that holds the request (src/secrets/transport-fault.ts) adds 240 B; held here until the chart itself shrinks
+    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.35 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,800 B before the email and SMS stages made their own client secret, core code stopped reading the AuthType object, and the chart lost an assign per negotiation; see the comment above
     { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, with xstate', contents: coreApp('passwordStageMachine'), budget: 21 * KB, kind: 'target' },
     { label: 'isUiaError alone', contents: `export { isUiaError } from 'matrix-uia';`, external: XSTATE, budget: 1 * KB, kind: 'target' },
     {
@@ -197,7 +197,7 @@ export function coreSpecs(): BudgetedSpec[] {
       kind: 'target',
     },
     { label: 'core + every stage machine (stageMachines), with xstate', contents: coreApp('stageMachines'), budget: 25 * KB, kind: 'target' },
-    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.4 * KB, kind: 'guard' },
+    { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.05 * KB, kind: 'guard' },
     { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.9 * KB, kind: 'guard' },
     // The whole entry grew with InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14) and the OAuth 2.0 account-management API (issue 13).
     { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 21.9 * KB, kind: 'guard' },
