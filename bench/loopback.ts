@@ -87,7 +87,8 @@ function minimalOverFetch(doRequest: (auth: unknown) => Promise<unknown>): Negot
   };
 }
 
-function clients(s: StartedHomeserver): { id: LoopbackFigure['id']; name: string; run: Negotiate }[] {
+/** The clients the loopback section compares, bound to one started simulator. */
+export function clients(s: StartedHomeserver): { id: LoopbackFigure['id']; name: string; run: Negotiate }[] {
   const token = s.server.createAccessToken(USER, 'MAIN');
   const client: MatrixClient = createMatrixClient({ baseUrl: s.url, accessToken: token });
   const doRequest = fetchDoRequest(`${s.url}/_matrix/client/v3/account/password`, token);
