@@ -8,7 +8,7 @@
  * password), the negotiation is cancelled with a clear error instead of waiting forever. After a
  * failed answer a handler is asked again only after a pause, so it can never re-ask in a loop.
  */
-import type { AnyActorRef, Subscription } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { StageEvent } from '../../machines/stages/stage.types';
 import { stageMachines, type StageMachineSet } from '../../machines/stages';
 import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from './create-uia-machine';
@@ -91,16 +91,24 @@ function passwordEvent(a: PasswordAnswer): StageEvent {
 }
 
 /**
- * The event a handler's answer becomes, per stage kind. The password, the stage nearly every
- * negotiation asks for, takes no async function: a negotiation waiting for its user would hold
- * the suspended function's frame. (A handler that throws rejects, as from the async function.)
+ * Asks the handler of a stage for its answer. The password, the stage nearly every negotiation
+ * asks for, takes no async function and no promise of its own: the handler's promise (or its
+ * value, made one) is handed back as it is, and the caller turns the answer into the event
+ * ({@link passwordEvent}). A negotiation waiting for its user then holds only the handler's
+ * promise and one reaction, not a chain of three promises and the suspended function's frame.
+ * (A handler that throws rejects, as from the async function.)
  */
-function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<unknown> {
   const password = kind === 'password' && h.password;
-  return password ? new Promise<PasswordAnswer>((resolve) => resolve(password(p))).then(passwordEvent) : answerOther(kind, state, h, p, ctx, stage);
+  if (!password) return answerOther(kind, state, h, p, ctx, stage);
+  try {
+    return Promise.resolve(password(p));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
-/** {@link answerFor} for every stage but the password. */
+/** {@link answerFor} for every stage but the password (and a password stage without a handler). */
 async function answerOther(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
   switch (kind) {
     case 'password':
@@ -238,7 +246,11 @@ function promptFor(state: Prompting, type: string, kind: StageKind, params: Reco
   return prompt;
 }
 
-/** Watches the open stage: each of its snapshots may ask a handler. */
+/**
+ * Watches the open stage: each of its snapshots may ask a handler. Its subscription is not kept:
+ * XState drops a stage's observers when the stage stops (the chart stops it when it closes the
+ * stage or ends), and a late snapshot of a stage no longer watched asks nothing.
+ */
 class StageWatch {
   #run: Negotiation<unknown>;
   #stage: AnyActorRef;
@@ -249,7 +261,7 @@ class StageWatch {
   }
 
   next(): void {
-    this.#run.promptStage(this.#stage);
+    this.#run.stageChanged(this.#stage);
   }
 
   /** Needed: a stage that throws is ended by the chart (ProtocolError), but XState reports an actor's error as uncaught to an observer without one. */
@@ -270,7 +282,6 @@ class Negotiation<T> {
   #reject: (error: unknown) => void;
   #settled = false;
   #failure: UiaError | null = null;
-  #stageSub: Subscription | null = null;
   #watched: AnyActorRef | undefined = undefined;
   #prompting: Prompting | null = null;
   #lastValue: unknown = '';
@@ -323,9 +334,15 @@ class Negotiation<T> {
     if (this.#settled) return false;
     this.#settled = true;
     this.#prompting?.cancel();
-    this.#stageSub?.unsubscribe();
+    // No stage snapshot asks anything once settled (its observer goes when the stage stops).
+    this.#watched = undefined;
     this.#signal?.removeEventListener('abort', this);
     return true;
+  }
+
+  /** A snapshot of `stage`: asks its handler, unless that stage is no longer the open one. */
+  stageChanged(stage: AnyActorRef): void {
+    if (stage === this.#watched) this.promptStage(stage);
   }
 
   promptStage(stage: AnyActorRef): void {
@@ -351,6 +368,8 @@ class Negotiation<T> {
     const prompt = promptFor(ac, type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
     const pause = reaskPause(kind, attempt);
     const handlers = this.#handlers;
+    // Whether the answer comes raw from the password handler (answerFor), to be made the event here.
+    const rawPassword = kind === 'password' && Boolean(handlers.password);
     const asked =
       pause === null
         ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
@@ -358,8 +377,16 @@ class Negotiation<T> {
             ac.timer = setTimeout(resolve, pause);
           }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
     asked.then(
-      (ev) => {
+      (answer) => {
         if (ac.cancelled || this.#settled) return;
+        let ev: StageEvent | null | 'unhandled';
+        try {
+          ev = rawPassword ? passwordEvent(answer as PasswordAnswer) : (answer as StageEvent | null | 'unhandled');
+        } catch (e) {
+          // An answer that cannot even be read (a throwing Proxy) fails as a throwing handler does.
+          this.#stopWith(new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
+          return;
+        }
         if (ev === 'unhandled') {
           this.#stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
         } else if (ev) {
@@ -395,12 +422,13 @@ class Negotiation<T> {
     const onSnapshot = this.#onSnapshot;
     if (onSnapshot && !this.#failure) this.#callback('onSnapshot', () => onSnapshot(snapshot));
     const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
-    if (stage !== this.#watched) {
-      this.#stageSub?.unsubscribe();
+    if (stage !== this.#watched && !this.#settled) {
       this.#watched = stage;
       this.#lastValue = '';
-      this.#stageSub = stage ? stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage)) : null;
-      if (stage) this.promptStage(stage);
+      if (stage) {
+        stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage));
+        this.promptStage(stage);
+      }
     }
     if (snapshot.status === 'active' && snapshot.context.poll.stopped && !this.#failure) {
       this.#stopWith(new TimeoutError());
@@ -429,7 +457,9 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       reject(new AbortedError());
       return;
     }
-    const actor = createUiaActor<T>({ ...rest, stages: rest.stages ?? stageMachines });
+    // `rest` is this call's own copy: the default stage set goes into it, not into one copy more.
+    rest.stages ??= stageMachines;
+    const actor = createUiaActor<T>(rest as RunUiaOptions<T> & CreateUiaActorExtras);
     new Negotiation<T>(actor, handlers, signal, onSnapshot, resolve, reject).begin(onActor);
   });
 }
