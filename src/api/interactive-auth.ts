@@ -12,7 +12,7 @@
  * Where matrix-uia deliberately behaves better than matrix-js-sdk, docs/migrating-from-matrix-js-sdk.md
  * lists the difference and the option (under `compat` or `rateLimit`) that restores the old way.
  */
-import { createActor, type Subscription } from 'xstate';
+import { createActor } from 'xstate';
 import type { EmailTokenActorInput } from '../actors/email-token.actor';
 import { isHttpErrorLike } from '../actors/request.actor';
 import { AuthType } from '../auth-type';
@@ -25,7 +25,7 @@ import { bindUiaFunctions } from '../actors/bound-functions';
 import { interactiveAuthMachine } from '../matrix-js-sdk/compat-machine';
 import { classifyResponse } from '../decisions/parse-auth-response';
 import { selectResult, type UiaSnapshot } from './selectors';
-import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from '../types';
+import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestEmailTokenFn, RequestTokenResponse, UIAFlow, UiaInputs, UiaRequestFn } from '../types';
 
 /** What `stateUpdated` is told about the stage (matrix-js-sdk's `IStageStatus`). */
 export interface IStageStatus {
@@ -165,6 +165,53 @@ function call<R>(fn: () => R | Promise<R>): Promise<R> {
   }
 }
 
+/** The members of {@link InteractiveAuth} its helpers below call (private to apps). */
+interface InstanceInternals<T> {
+  request(auth: AuthDict | null, background: boolean, signal: AbortSignal): Promise<T>;
+  emailTokenForStage(input: EmailTokenActorInput): Promise<RequestTokenResponse>;
+  schedule(): void;
+}
+
+/**
+ * One instance's functions, as its chart's actors look them up (`bindUiaFunctions`). Getters on
+ * the prototype, each making its function when an actor runs: an open dialog holds this one small
+ * object, not an object and a closure per function for its whole life.
+ */
+class InstanceFunctions<T> {
+  readonly #ia: InstanceInternals<T>;
+
+  constructor(ia: InteractiveAuth<T>) {
+    this.#ia = ia as unknown as InstanceInternals<T>;
+  }
+
+  get request(): UiaRequestFn<T> {
+    const ia = this.#ia;
+    return (auth, { signal, background }) => ia.request(auth, background, signal);
+  }
+
+  get requestEmailToken(): RequestEmailTokenFn {
+    const ia = this.#ia;
+    return ((input: EmailTokenActorInput) => ia.emailTokenForStage(input)) as unknown as RequestEmailTokenFn;
+  }
+}
+
+/** The chart's observer of one instance: each snapshot (or error) schedules its processing. */
+class ChartWatch {
+  readonly #ia: InstanceInternals<unknown>;
+
+  constructor(ia: InteractiveAuth<unknown>) {
+    this.#ia = ia as unknown as InstanceInternals<unknown>;
+  }
+
+  next(): void {
+    this.#ia.schedule();
+  }
+
+  error(): void {
+    this.#ia.schedule();
+  }
+}
+
 /**
  * Drives User-Interactive Authentication with matrix-js-sdk's API, on matrix-uia's chart.
  *
@@ -176,7 +223,6 @@ function call<R>(fn: () => R | Promise<R>): Promise<R> {
 export class InteractiveAuth<T> {
   private readonly opts: IInteractiveAuthOpts<T>;
   private readonly actor: UiaActor;
-  private readonly subscription: Subscription;
   private readonly compat: InteractiveAuthCompat;
   private readonly initialParams: IAuthData['params'];
 
@@ -240,12 +286,9 @@ export class InteractiveAuth<T> {
         ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       },
     });
-    bindUiaFunctions(this.actor, {
-      request: (auth, { signal, background }) => this.request(auth, background, signal),
-      requestEmailToken: (input) => this.emailTokenForStage(input),
-    });
-    const onChange = () => this.schedule();
-    this.subscription = this.actor.subscribe({ next: onChange, error: onChange });
+    bindUiaFunctions(this.actor, new InstanceFunctions(this));
+    // Not kept: XState drops the observer when the chart stops, and after the end it schedules nothing.
+    this.actor.subscribe(new ChartWatch(this));
     this.actor.start();
   }
 
@@ -541,7 +584,7 @@ export class InteractiveAuth<T> {
 
   /** Chart snapshots are read once XState has finished a whole burst of events. */
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.finished) return;
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
@@ -744,7 +787,6 @@ export class InteractiveAuth<T> {
     this.finished = true;
     this.openEmailGate();
     this.deferred = null;
-    this.subscription.unsubscribe();
     this.release(Infinity);
   }
 
