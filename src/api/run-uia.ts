@@ -196,55 +196,75 @@ function describeThrown(e: unknown): string {
 }
 
 /**
- * One prompt of a handler, cancelled when its answer is no longer wanted. Its `AbortSignal` is
- * made only if the handler reads `prompt.signal`: most handlers answer at once and never look, and
- * making and aborting a controller per prompt (an `AbortSignal`, then a `DOMException` when it is
- * aborted) was a tenth of runUia's CPU time per negotiation.
+ * One prompt of a handler: what the handler is told, and (in private fields, which no handler
+ * sees) whether its answer is still wanted. Its `AbortSignal` is made only if the handler reads
+ * `prompt.signal`: most handlers answer at once and never look, and making and aborting a
+ * controller per prompt (an `AbortSignal`, then a `DOMException` when it is aborted) was a tenth
+ * of runUia's CPU time per negotiation. One object per prompt, and no `WeakMap` from the prompt to
+ * its state (a weak entry per prompt was most of the cost of making one).
  */
-class Prompting {
-  cancelled = false;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+class Prompt implements StagePrompt {
+  type: string;
+  kind: StageKind;
+  params: Record<string, unknown>;
+  error: UiaError | null;
+  attempt: number;
+  /** An own, enumerable accessor (defined in the constructor), so a copy of the prompt has it too. */
+  declare readonly signal: AbortSignal;
+  #cancelled = false;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #controller: AbortController | null = null;
 
+  constructor(type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number) {
+    this.type = type;
+    this.kind = kind;
+    this.params = params;
+    this.error = error;
+    this.attempt = attempt;
+    // On the object itself, not the prototype: a handler spreading the prompt keeps its signal.
+    Object.defineProperty(this, 'signal', SIGNAL);
+  }
+
   /** The prompt's signal, made on first read (already aborted when read after the cancel). */
-  signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.cancelled) this.#controller.abort();
+  static signalOf(p: Prompt): AbortSignal {
+    if (!p.#controller) {
+      p.#controller = new AbortController();
+      if (p.#cancelled) p.#controller.abort();
     }
-    return this.#controller.signal;
+    return p.#controller.signal;
+  }
+
+  /** Whether the answer is no longer wanted. */
+  static cancelled(p: Prompt): boolean {
+    return p.#cancelled;
+  }
+
+  /** The re-ask pause under way, dropped by the cancel. */
+  static pause(p: Prompt, ms: number, resume: () => void): void {
+    p.#timer = setTimeout(resume, ms);
   }
 
   /** The answer is no longer wanted: no late answer is sent, a pending re-ask pause is dropped. */
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.#controller?.abort();
+  static cancel(p: Prompt): void {
+    if (p.#cancelled) return;
+    p.#cancelled = true;
+    if (p.#timer !== undefined) clearTimeout(p.#timer);
+    p.#controller?.abort();
   }
 }
 
-/** Each prompt's {@link Prompting}, for the shared `signal` getter. */
-const promptings = new WeakMap<object, Prompting>();
-
-/** The `signal` getter of every prompt: one function, so prompts keep one shape. */
-function promptSignal(this: object): AbortSignal {
-  return promptings.get(this)!.signal();
-}
-
 /**
- * The prompt handed to a handler, whose `signal` is made on first read. An own, enumerable
- * accessor defined on the plain object (an object literal with a getter is kept in dictionary
- * mode by V8, several hundred bytes per waiting negotiation).
+ * The `signal` accessor of every prompt: one descriptor and one getter, so prompts keep one shape
+ * (an object literal with a getter is kept in dictionary mode by V8, several hundred bytes per
+ * waiting negotiation).
  */
-const SIGNAL: PropertyDescriptor = { get: promptSignal, enumerable: true, configurable: true };
-
-function promptFor(state: Prompting, type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number): StagePrompt {
-  const prompt = { type, kind, params, error, attempt } as StagePrompt;
-  Object.defineProperty(prompt, 'signal', SIGNAL);
-  promptings.set(prompt, state);
-  return prompt;
-}
+const SIGNAL: PropertyDescriptor = {
+  get(this: Prompt): AbortSignal {
+    return Prompt.signalOf(this);
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /**
  * Watches the open stage: each of its snapshots may ask a handler. Its subscription is not kept:
@@ -283,7 +303,7 @@ class Negotiation<T> {
   #settled = false;
   #failure: UiaError | null = null;
   #watched: AnyActorRef | undefined = undefined;
-  #prompting: Prompting | null = null;
+  #prompt: Prompt | null = null;
   #lastValue: unknown = '';
   /** Prompts per stage type (a plain record: most negotiations see one or two stage types). */
   #attempts: Record<string, number> | null = null;
@@ -333,7 +353,7 @@ class Negotiation<T> {
   #settle(): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    this.#prompting?.cancel();
+    if (this.#prompt) Prompt.cancel(this.#prompt);
     // No stage snapshot asks anything once settled (its observer goes when the stage stops).
     this.#watched = undefined;
     this.#signal?.removeEventListener('abort', this);
@@ -351,8 +371,8 @@ class Negotiation<T> {
     const value = typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
     if (value === this.#lastValue) return;
     this.#lastValue = value;
-    this.#prompting?.cancel();
-    this.#prompting = null;
+    if (this.#prompt) Prompt.cancel(this.#prompt);
+    this.#prompt = null;
     // A stage that crashed (xstate < 5.2x hands its error snapshot, which has no hasTag) asks nothing.
     if (typeof s.hasTag !== 'function' || !s.hasTag('input')) return;
     const parent = this.#actor.getSnapshot();
@@ -363,9 +383,8 @@ class Negotiation<T> {
     const key = `#${type}`;
     const attempt = (attempts[key] ?? 0) + 1;
     attempts[key] = attempt;
-    const ac = new Prompting();
-    this.#prompting = ac;
-    const prompt = promptFor(ac, type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
+    const prompt = new Prompt(type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
+    this.#prompt = prompt;
     const pause = reaskPause(kind, attempt);
     const handlers = this.#handlers;
     // Whether the answer comes raw from the password handler (answerFor), to be made the event here.
@@ -374,11 +393,11 @@ class Negotiation<T> {
       pause === null
         ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
         : new Promise<void>((resolve) => {
-            ac.timer = setTimeout(resolve, pause);
+            Prompt.pause(prompt, pause, resolve);
           }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
     asked.then(
       (answer) => {
-        if (ac.cancelled || this.#settled) return;
+        if (Prompt.cancelled(prompt) || this.#settled) return;
         let ev: StageEvent | null | 'unhandled';
         try {
           ev = rawPassword ? passwordEvent(answer as PasswordAnswer) : (answer as StageEvent | null | 'unhandled');
@@ -400,7 +419,7 @@ class Negotiation<T> {
         }
       },
       (e: unknown) => {
-        if (ac.cancelled || this.#settled) return;
+        if (Prompt.cancelled(prompt) || this.#settled) return;
         this.#stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
       },
     );
