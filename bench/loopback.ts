@@ -51,7 +51,7 @@ export interface LoopbackFigure {
 type Negotiate = () => Promise<unknown>;
 
 /** The request function an app writes for matrix-js-sdk: `fetch`, JSON, `MatrixError` on non-2xx. */
-function fetchDoRequest(url: string, token: string) {
+export function fetchDoRequest(url: string, token: string) {
   return async (auth: unknown): Promise<unknown> => {
     const body: Record<string, unknown> = { new_password: PASSWORD, logout_devices: false };
     if (auth) body.auth = auth;

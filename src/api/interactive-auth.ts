@@ -156,6 +156,14 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Whether a state value is in the top-level state `name` (atomic or compound): what
+ * `snapshot.matches(name)` answers, without its parsing of `name` on every snapshot.
+ */
+function inState(value: unknown, name: string): boolean {
+  return value === name || (typeof value === 'object' && value !== null && name in value);
+}
+
 /** A rejection value turned into a promise, so a callback that throws synchronously still rejects. */
 function call<R>(fn: () => R | Promise<R>): Promise<R> {
   try {
@@ -577,6 +585,8 @@ export class InteractiveAuth<T> {
   }
 
   private release(upTo: number): void {
+    // Most answers have no op waiting on them: no two arrays made to find that out.
+    if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => this.finished || w.index <= upTo);
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
@@ -596,12 +606,12 @@ export class InteractiveAuth<T> {
   private process(): void {
     if (this.finished || this.completed === this.handled) return;
     const snapshot = this.snap();
-    const inRequest =
-      snapshot.status === 'active' && (snapshot.matches('requesting') || snapshot.matches('submitting') || snapshot.matches({ polling: 'checking' }));
+    const value = snapshot.value as unknown;
+    const inRequest = snapshot.status === 'active' && (inState(value, 'requesting') || inState(value, 'submitting') || inState((value as { polling?: unknown }).polling, 'checking'));
     // The answer reached us before the chart: wait for the snapshot that shows it handled (a
     // request state with a newer request in flight is the chart's own dummy submission).
     if (inRequest && this.started === this.completed) return;
-    if (snapshot.status === 'active' && snapshot.matches('rateLimited')) {
+    if (snapshot.status === 'active' && inState(value, 'rateLimited')) {
       // The chart waits out the 429 and repeats the request: still the same submission.
       this.retryExpected = true;
       return;
