@@ -51,7 +51,7 @@ export interface LoopbackFigure {
 type Negotiate = () => Promise<unknown>;
 
 /** The request function an app writes for matrix-js-sdk: `fetch`, JSON, `MatrixError` on non-2xx. */
-function fetchDoRequest(url: string, token: string) {
+export function fetchDoRequest(url: string, token: string) {
   return async (auth: unknown): Promise<unknown> => {
     const body: Record<string, unknown> = { new_password: PASSWORD, logout_devices: false };
     if (auth) body.auth = auth;
@@ -87,7 +87,8 @@ function minimalOverFetch(doRequest: (auth: unknown) => Promise<unknown>): Negot
   };
 }
 
-function clients(s: StartedHomeserver): { id: LoopbackFigure['id']; name: string; run: Negotiate }[] {
+/** The clients the loopback section compares, bound to one started simulator. */
+export function clients(s: StartedHomeserver): { id: LoopbackFigure['id']; name: string; run: Negotiate }[] {
   const token = s.server.createAccessToken(USER, 'MAIN');
   const client: MatrixClient = createMatrixClient({ baseUrl: s.url, accessToken: token });
   const doRequest = fetchDoRequest(`${s.url}/_matrix/client/v3/account/password`, token);

@@ -52,7 +52,7 @@ interface Waiting {
 }
 
 /** A bare matrix-uia actor, as a UI holds it: started, waiting for PASSWORD.SUBMIT. */
-function uiaActorSession(endpoint: UiaEndpoint): Promise<Waiting> {
+export function uiaActorSession(endpoint: UiaEndpoint): Promise<Waiting> {
   return new Promise((ready) => {
     const actor: UiaActor = createUiaActor({ stages: stageMachines, request: (auth) => endpoint.request(auth as Record<string, unknown> | null), userId: USER_ID });
     let done: (() => void) | null = null;
@@ -77,7 +77,7 @@ function uiaActorSession(endpoint: UiaEndpoint): Promise<Waiting> {
 }
 
 /** A `runUia` negotiation whose password handler has been asked and not answered yet. */
-function runUiaSession(endpoint: UiaEndpoint): Promise<Waiting> {
+export function runUiaSession(endpoint: UiaEndpoint): Promise<Waiting> {
   return new Promise((ready) => {
     let answer!: (p: string) => void;
     const result = runUia({

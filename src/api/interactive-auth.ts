@@ -12,7 +12,7 @@
  * Where matrix-uia deliberately behaves better than matrix-js-sdk, docs/migrating-from-matrix-js-sdk.md
  * lists the difference and the option (under `compat` or `rateLimit`) that restores the old way.
  */
-import { createActor, type Subscription } from 'xstate';
+import { createActor } from 'xstate';
 import type { EmailTokenActorInput } from '../actors/email-token.actor';
 import { isHttpErrorLike } from '../actors/request.actor';
 import { AuthType } from '../auth-type';
@@ -25,7 +25,7 @@ import { bindUiaFunctions } from '../actors/bound-functions';
 import { interactiveAuthMachine } from '../matrix-js-sdk/compat-machine';
 import { classifyResponse } from '../decisions/parse-auth-response';
 import { selectResult, type UiaSnapshot } from './selectors';
-import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestTokenResponse, UIAFlow, UiaInputs } from '../types';
+import type { AuthChallenge, AuthDict, IAuthData, RateLimitOptions, RequestEmailTokenFn, RequestTokenResponse, UIAFlow, UiaInputs, UiaRequestFn } from '../types';
 
 /** What `stateUpdated` is told about the stage (matrix-js-sdk's `IStageStatus`). */
 export interface IStageStatus {
@@ -156,12 +156,67 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Whether a state value is in the top-level state `name` (atomic or compound): what
+ * `snapshot.matches(name)` answers, without its parsing of `name` on every snapshot.
+ */
+function inState(value: unknown, name: string): boolean {
+  return value === name || (typeof value === 'object' && value !== null && name in value);
+}
+
 /** A rejection value turned into a promise, so a callback that throws synchronously still rejects. */
 function call<R>(fn: () => R | Promise<R>): Promise<R> {
   try {
     return Promise.resolve(fn());
   } catch (e) {
     return Promise.reject(e);
+  }
+}
+
+/** The members of {@link InteractiveAuth} its helpers below call (private to apps). */
+interface InstanceInternals<T> {
+  request(auth: AuthDict | null, background: boolean, signal: AbortSignal): Promise<T>;
+  emailTokenForStage(input: EmailTokenActorInput): Promise<RequestTokenResponse>;
+  schedule(): void;
+}
+
+/**
+ * One instance's functions, as its chart's actors look them up (`bindUiaFunctions`). Getters on
+ * the prototype, each making its function when an actor runs: an open dialog holds this one small
+ * object, not an object and a closure per function for its whole life.
+ */
+class InstanceFunctions<T> {
+  readonly #ia: InstanceInternals<T>;
+
+  constructor(ia: InteractiveAuth<T>) {
+    this.#ia = ia as unknown as InstanceInternals<T>;
+  }
+
+  get request(): UiaRequestFn<T> {
+    const ia = this.#ia;
+    return (auth, { signal, background }) => ia.request(auth, background, signal);
+  }
+
+  get requestEmailToken(): RequestEmailTokenFn {
+    const ia = this.#ia;
+    return ((input: EmailTokenActorInput) => ia.emailTokenForStage(input)) as unknown as RequestEmailTokenFn;
+  }
+}
+
+/** The chart's observer of one instance: each snapshot (or error) schedules its processing. */
+class ChartWatch {
+  readonly #ia: InstanceInternals<unknown>;
+
+  constructor(ia: InteractiveAuth<unknown>) {
+    this.#ia = ia as unknown as InstanceInternals<unknown>;
+  }
+
+  next(): void {
+    this.#ia.schedule();
+  }
+
+  error(): void {
+    this.#ia.schedule();
   }
 }
 
@@ -176,7 +231,6 @@ function call<R>(fn: () => R | Promise<R>): Promise<R> {
 export class InteractiveAuth<T> {
   private readonly opts: IInteractiveAuthOpts<T>;
   private readonly actor: UiaActor;
-  private readonly subscription: Subscription;
   private readonly compat: InteractiveAuthCompat;
   private readonly initialParams: IAuthData['params'];
 
@@ -240,12 +294,9 @@ export class InteractiveAuth<T> {
         ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       },
     });
-    bindUiaFunctions(this.actor, {
-      request: (auth, { signal, background }) => this.request(auth, background, signal),
-      requestEmailToken: (input) => this.emailTokenForStage(input),
-    });
-    const onChange = () => this.schedule();
-    this.subscription = this.actor.subscribe({ next: onChange, error: onChange });
+    bindUiaFunctions(this.actor, new InstanceFunctions(this));
+    // Not kept: XState drops the observer when the chart stops, and after the end it schedules nothing.
+    this.actor.subscribe(new ChartWatch(this));
     this.actor.start();
   }
 
@@ -534,6 +585,8 @@ export class InteractiveAuth<T> {
   }
 
   private release(upTo: number): void {
+    // Most answers have no op waiting on them: no two arrays made to find that out.
+    if (this.waiters.length === 0) return;
     const ready = this.waiters.filter((w) => this.finished || w.index <= upTo);
     this.waiters = this.waiters.filter((w) => !ready.includes(w));
     for (const w of ready) w.resolve();
@@ -541,7 +594,7 @@ export class InteractiveAuth<T> {
 
   /** Chart snapshots are read once XState has finished a whole burst of events. */
   private schedule(): void {
-    if (this.scheduled) return;
+    if (this.scheduled || this.finished) return;
     this.scheduled = true;
     queueMicrotask(() => {
       this.scheduled = false;
@@ -553,12 +606,12 @@ export class InteractiveAuth<T> {
   private process(): void {
     if (this.finished || this.completed === this.handled) return;
     const snapshot = this.snap();
-    const inRequest =
-      snapshot.status === 'active' && (snapshot.matches('requesting') || snapshot.matches('submitting') || snapshot.matches({ polling: 'checking' }));
+    const value = snapshot.value as unknown;
+    const inRequest = snapshot.status === 'active' && (inState(value, 'requesting') || inState(value, 'submitting') || inState((value as { polling?: unknown }).polling, 'checking'));
     // The answer reached us before the chart: wait for the snapshot that shows it handled (a
     // request state with a newer request in flight is the chart's own dummy submission).
     if (inRequest && this.started === this.completed) return;
-    if (snapshot.status === 'active' && snapshot.matches('rateLimited')) {
+    if (snapshot.status === 'active' && inState(value, 'rateLimited')) {
       // The chart waits out the 429 and repeats the request: still the same submission.
       this.retryExpected = true;
       return;
@@ -744,7 +797,6 @@ export class InteractiveAuth<T> {
     this.finished = true;
     this.openEmailGate();
     this.deferred = null;
-    this.subscription.unsubscribe();
     this.release(Infinity);
   }
 

@@ -8,7 +8,7 @@
  * password), the negotiation is cancelled with a clear error instead of waiting forever. After a
  * failed answer a handler is asked again only after a pause, so it can never re-ask in a loop.
  */
-import type { AnyActorRef, Subscription } from 'xstate';
+import type { AnyActorRef } from 'xstate';
 import type { StageEvent } from '../../machines/stages/stage.types';
 import { stageMachines, type StageMachineSet } from '../../machines/stages';
 import { createUiaActor, type CreateUiaActorExtras, type UiaActor } from './create-uia-machine';
@@ -91,16 +91,24 @@ function passwordEvent(a: PasswordAnswer): StageEvent {
 }
 
 /**
- * The event a handler's answer becomes, per stage kind. The password, the stage nearly every
- * negotiation asks for, takes no async function: a negotiation waiting for its user would hold
- * the suspended function's frame. (A handler that throws rejects, as from the async function.)
+ * Asks the handler of a stage for its answer. The password, the stage nearly every negotiation
+ * asks for, takes no async function and no promise of its own: the handler's promise (or its
+ * value, made one) is handed back as it is, and the caller turns the answer into the event
+ * ({@link passwordEvent}). A negotiation waiting for its user then holds only the handler's
+ * promise and one reaction, not a chain of three promises and the suspended function's frame.
+ * (A handler that throws rejects, as from the async function.)
  */
-function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
+function answerFor(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<unknown> {
   const password = kind === 'password' && h.password;
-  return password ? new Promise<PasswordAnswer>((resolve) => resolve(password(p))).then(passwordEvent) : answerOther(kind, state, h, p, ctx, stage);
+  if (!password) return answerOther(kind, state, h, p, ctx, stage);
+  try {
+    return Promise.resolve(password(p));
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
-/** {@link answerFor} for every stage but the password. */
+/** {@link answerFor} for every stage but the password (and a password stage without a handler). */
 async function answerOther(kind: StageKind, state: string, h: StageHandlers, p: StagePrompt, ctx: Record<string, unknown>, stage: AnyActorRef): Promise<StageEvent | null | 'unhandled'> {
   switch (kind) {
     case 'password':
@@ -188,57 +196,81 @@ function describeThrown(e: unknown): string {
 }
 
 /**
- * One prompt of a handler, cancelled when its answer is no longer wanted. Its `AbortSignal` is
- * made only if the handler reads `prompt.signal`: most handlers answer at once and never look, and
- * making and aborting a controller per prompt (an `AbortSignal`, then a `DOMException` when it is
- * aborted) was a tenth of runUia's CPU time per negotiation.
+ * One prompt of a handler: what the handler is told, and (in private fields, which no handler
+ * sees) whether its answer is still wanted. Its `AbortSignal` is made only if the handler reads
+ * `prompt.signal`: most handlers answer at once and never look, and making and aborting a
+ * controller per prompt (an `AbortSignal`, then a `DOMException` when it is aborted) was a tenth
+ * of runUia's CPU time per negotiation. One object per prompt, and no `WeakMap` from the prompt to
+ * its state (a weak entry per prompt was most of the cost of making one).
  */
-class Prompting {
-  cancelled = false;
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+class Prompt implements StagePrompt {
+  type: string;
+  kind: StageKind;
+  params: Record<string, unknown>;
+  error: UiaError | null;
+  attempt: number;
+  /** An own, enumerable accessor (defined in the constructor), so a copy of the prompt has it too. */
+  declare readonly signal: AbortSignal;
+  #cancelled = false;
+  #timer: ReturnType<typeof setTimeout> | undefined = undefined;
   #controller: AbortController | null = null;
 
+  constructor(type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number) {
+    this.type = type;
+    this.kind = kind;
+    this.params = params;
+    this.error = error;
+    this.attempt = attempt;
+    // On the object itself, not the prototype: a handler spreading the prompt keeps its signal.
+    Object.defineProperty(this, 'signal', SIGNAL);
+  }
+
   /** The prompt's signal, made on first read (already aborted when read after the cancel). */
-  signal(): AbortSignal {
-    if (!this.#controller) {
-      this.#controller = new AbortController();
-      if (this.cancelled) this.#controller.abort();
+  static signalOf(p: Prompt): AbortSignal {
+    if (!p.#controller) {
+      p.#controller = new AbortController();
+      if (p.#cancelled) p.#controller.abort();
     }
-    return this.#controller.signal;
+    return p.#controller.signal;
+  }
+
+  /** Whether the answer is no longer wanted. */
+  static cancelled(p: Prompt): boolean {
+    return p.#cancelled;
+  }
+
+  /** The re-ask pause under way, dropped by the cancel. */
+  static pause(p: Prompt, ms: number, resume: () => void): void {
+    p.#timer = setTimeout(resume, ms);
   }
 
   /** The answer is no longer wanted: no late answer is sent, a pending re-ask pause is dropped. */
-  cancel(): void {
-    if (this.cancelled) return;
-    this.cancelled = true;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.#controller?.abort();
+  static cancel(p: Prompt): void {
+    if (p.#cancelled) return;
+    p.#cancelled = true;
+    if (p.#timer !== undefined) clearTimeout(p.#timer);
+    p.#controller?.abort();
   }
 }
 
-/** Each prompt's {@link Prompting}, for the shared `signal` getter. */
-const promptings = new WeakMap<object, Prompting>();
-
-/** The `signal` getter of every prompt: one function, so prompts keep one shape. */
-function promptSignal(this: object): AbortSignal {
-  return promptings.get(this)!.signal();
-}
+/**
+ * The `signal` accessor of every prompt: one descriptor and one getter, so prompts keep one shape
+ * (an object literal with a getter is kept in dictionary mode by V8, several hundred bytes per
+ * waiting negotiation).
+ */
+const SIGNAL: PropertyDescriptor = {
+  get(this: Prompt): AbortSignal {
+    return Prompt.signalOf(this);
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /**
- * The prompt handed to a handler, whose `signal` is made on first read. An own, enumerable
- * accessor defined on the plain object (an object literal with a getter is kept in dictionary
- * mode by V8, several hundred bytes per waiting negotiation).
+ * Watches the open stage: each of its snapshots may ask a handler. Its subscription is not kept:
+ * XState drops a stage's observers when the stage stops (the chart stops it when it closes the
+ * stage or ends), and a late snapshot of a stage no longer watched asks nothing.
  */
-const SIGNAL: PropertyDescriptor = { get: promptSignal, enumerable: true, configurable: true };
-
-function promptFor(state: Prompting, type: string, kind: StageKind, params: Record<string, unknown>, error: UiaError | null, attempt: number): StagePrompt {
-  const prompt = { type, kind, params, error, attempt } as StagePrompt;
-  Object.defineProperty(prompt, 'signal', SIGNAL);
-  promptings.set(prompt, state);
-  return prompt;
-}
-
-/** Watches the open stage: each of its snapshots may ask a handler. */
 class StageWatch {
   #run: Negotiation<unknown>;
   #stage: AnyActorRef;
@@ -249,7 +281,7 @@ class StageWatch {
   }
 
   next(): void {
-    this.#run.promptStage(this.#stage);
+    this.#run.stageChanged(this.#stage);
   }
 
   /** Needed: a stage that throws is ended by the chart (ProtocolError), but XState reports an actor's error as uncaught to an observer without one. */
@@ -270,9 +302,8 @@ class Negotiation<T> {
   #reject: (error: unknown) => void;
   #settled = false;
   #failure: UiaError | null = null;
-  #stageSub: Subscription | null = null;
   #watched: AnyActorRef | undefined = undefined;
-  #prompting: Prompting | null = null;
+  #prompt: Prompt | null = null;
   #lastValue: unknown = '';
   /** Prompts per stage type (a plain record: most negotiations see one or two stage types). */
   #attempts: Record<string, number> | null = null;
@@ -322,10 +353,16 @@ class Negotiation<T> {
   #settle(): boolean {
     if (this.#settled) return false;
     this.#settled = true;
-    this.#prompting?.cancel();
-    this.#stageSub?.unsubscribe();
+    if (this.#prompt) Prompt.cancel(this.#prompt);
+    // No stage snapshot asks anything once settled (its observer goes when the stage stops).
+    this.#watched = undefined;
     this.#signal?.removeEventListener('abort', this);
     return true;
+  }
+
+  /** A snapshot of `stage`: asks its handler, unless that stage is no longer the open one. */
+  stageChanged(stage: AnyActorRef): void {
+    if (stage === this.#watched) this.promptStage(stage);
   }
 
   promptStage(stage: AnyActorRef): void {
@@ -334,8 +371,8 @@ class Negotiation<T> {
     const value = typeof s.value === 'string' ? s.value : JSON.stringify(s.value);
     if (value === this.#lastValue) return;
     this.#lastValue = value;
-    this.#prompting?.cancel();
-    this.#prompting = null;
+    if (this.#prompt) Prompt.cancel(this.#prompt);
+    this.#prompt = null;
     // A stage that crashed (xstate < 5.2x hands its error snapshot, which has no hasTag) asks nothing.
     if (typeof s.hasTag !== 'function' || !s.hasTag('input')) return;
     const parent = this.#actor.getSnapshot();
@@ -346,20 +383,29 @@ class Negotiation<T> {
     const key = `#${type}`;
     const attempt = (attempts[key] ?? 0) + 1;
     attempts[key] = attempt;
-    const ac = new Prompting();
-    this.#prompting = ac;
-    const prompt = promptFor(ac, type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
+    const prompt = new Prompt(type, kind, parent.context.params[type] ?? {}, selectStageError(parent), attempt);
+    this.#prompt = prompt;
     const pause = reaskPause(kind, attempt);
     const handlers = this.#handlers;
+    // Whether the answer comes raw from the password handler (answerFor), to be made the event here.
+    const rawPassword = kind === 'password' && Boolean(handlers.password);
     const asked =
       pause === null
         ? answerFor(kind, String(s.value), handlers, prompt, s.context, stage)
         : new Promise<void>((resolve) => {
-            ac.timer = setTimeout(resolve, pause);
+            Prompt.pause(prompt, pause, resolve);
           }).then(() => answerFor(kind, String(s.value), handlers, prompt, s.context, stage));
     asked.then(
-      (ev) => {
-        if (ac.cancelled || this.#settled) return;
+      (answer) => {
+        if (Prompt.cancelled(prompt) || this.#settled) return;
+        let ev: StageEvent | null | 'unhandled';
+        try {
+          ev = rawPassword ? passwordEvent(answer as PasswordAnswer) : (answer as StageEvent | null | 'unhandled');
+        } catch (e) {
+          // An answer that cannot even be read (a throwing Proxy) fails as a throwing handler does.
+          this.#stopWith(new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
+          return;
+        }
         if (ev === 'unhandled') {
           this.#stopWith(prompt.error ?? new InvalidOptionsError(`No handler can complete the stage ${type} (${String(s.value)})`));
         } else if (ev) {
@@ -373,7 +419,7 @@ class Negotiation<T> {
         }
       },
       (e: unknown) => {
-        if (ac.cancelled || this.#settled) return;
+        if (Prompt.cancelled(prompt) || this.#settled) return;
         this.#stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
       },
     );
@@ -395,12 +441,13 @@ class Negotiation<T> {
     const onSnapshot = this.#onSnapshot;
     if (onSnapshot && !this.#failure) this.#callback('onSnapshot', () => onSnapshot(snapshot));
     const stage = (snapshot.children as Record<string, AnyActorRef | undefined>).stage;
-    if (stage !== this.#watched) {
-      this.#stageSub?.unsubscribe();
+    if (stage !== this.#watched && !this.#settled) {
       this.#watched = stage;
       this.#lastValue = '';
-      this.#stageSub = stage ? stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage)) : null;
-      if (stage) this.promptStage(stage);
+      if (stage) {
+        stage.subscribe(new StageWatch(this as Negotiation<unknown>, stage));
+        this.promptStage(stage);
+      }
     }
     if (snapshot.status === 'active' && snapshot.context.poll.stopped && !this.#failure) {
       this.#stopWith(new TimeoutError());
@@ -429,7 +476,9 @@ export function runUia<T>(options: RunUiaOptions<T>): Promise<T> {
       reject(new AbortedError());
       return;
     }
-    const actor = createUiaActor<T>({ ...rest, stages: rest.stages ?? stageMachines });
+    // `rest` is this call's own copy: the default stage set goes into it, not into one copy more.
+    rest.stages ??= stageMachines;
+    const actor = createUiaActor<T>(rest as RunUiaOptions<T> & CreateUiaActorExtras);
     new Negotiation<T>(actor, handlers, signal, onSnapshot, resolve, reject).begin(onActor);
   });
 }

@@ -110,27 +110,31 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
     fetch: doFetch,
     timeoutMs,
     maxResponseBytes,
-    async request<T>(method: HttpMethod, path: string, body?: unknown, opts: MatrixRequestOptions = {}): Promise<T> {
+    async request<T>(method: HttpMethod, path: string, body?: unknown, opts?: MatrixRequestOptions): Promise<T> {
       let url = baseUrl + (path.charCodeAt(0) === 47 /* / */ ? path : `/${path}`);
-      if (opts.query) url = withQuery(url, opts.query);
+      if (opts?.query) url = withQuery(url, opts.query);
       const headers: Record<string, string> = { Accept: 'application/json' };
-      if (bearer && opts.auth !== false) headers.Authorization = bearer;
+      if (bearer && opts?.auth !== false) headers.Authorization = bearer;
       const init: RequestInit = { method, headers, redirect: 'manual' };
       if (body !== undefined) {
         headers['Content-Type'] = 'application/json';
         init.body = JSON.stringify(body);
       }
-      // One controller for the caller's signal and the time limit; the fetch gets it alone.
-      const ms = opts.timeoutMs === undefined ? timeoutMs : limit(opts.timeoutMs, timeoutMs, 'timeoutMs');
-      const outer = opts.signal;
-      let ac: AbortController | null = null;
+      const ms = opts?.timeoutMs === undefined ? timeoutMs : limit(opts.timeoutMs, timeoutMs, 'timeoutMs');
+      const outer = opts?.signal;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let onAbort: (() => void) | undefined;
-      if (ms !== Infinity || outer) {
-        const controller = (ac = new AbortController());
-        if (outer?.aborted) controller.abort(outer.reason);
-        else if (outer) outer.addEventListener('abort', (onAbort = () => controller.abort(outer.reason)), { once: true });
-        if (ms !== Infinity) timer = setTimeout(() => controller.abort(timeoutError(method, path, ms)), ms);
+      if (ms === Infinity) {
+        // No time limit: the caller's signal (if any) is the fetch's own, with nothing to link.
+        if (outer) init.signal = outer;
+      } else {
+        // One controller for the caller's signal and the time limit; the fetch gets it alone.
+        const controller = new AbortController();
+        if (outer) {
+          if (outer.aborted) controller.abort(outer.reason);
+          else outer.addEventListener('abort', (onAbort = () => controller.abort(outer.reason)), { once: true });
+        }
+        timer = setTimeout(() => controller.abort(timeoutError(method, path, ms)), ms);
         init.signal = controller.signal;
       }
       try {
@@ -148,19 +152,23 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
           await res.body?.cancel();
           throw new MatrixHttpError(res.status, undefined, { reason: `the answer came from another origin (${originOf(res.url)}) after a redirect` });
         }
-        const contentType = res.headers.get('content-type');
+        const status = res.status;
         const text = await readBody(res, maxResponseBytes);
-        if (text === TOO_LARGE) throw new MatrixHttpError(res.status, undefined, { reason: `the response body is larger than ${maxResponseBytes} bytes`, retryAfterHeader: res.headers.get('retry-after') });
+        if (text === TOO_LARGE) throw new MatrixHttpError(status, undefined, { reason: `the response body is larger than ${maxResponseBytes} bytes`, retryAfterHeader: res.headers.get('retry-after') });
         const data = parseJson(text);
+        // The content type only names what a body that is not JSON was (the error's message).
+        const contentType = data === undefined ? res.headers.get('content-type') : null;
         if (!res.ok) {
-          const make = () => new MatrixHttpError(res.status, data === EMPTY ? undefined : data, { retryAfterHeader: res.headers.get('retry-after'), contentType });
+          const retryAfterHeader = res.headers.get('retry-after');
           // A 401 is the UIA challenge, routine data for the chart: no stack trace is captured for it.
-          throw res.status === 401 ? withoutStack(make) : make();
+          throw status === 401
+            ? withoutStack(() => new MatrixHttpError(status, data === EMPTY ? undefined : data, { retryAfterHeader, contentType }))
+            : new MatrixHttpError(status, data === EMPTY ? undefined : data, { retryAfterHeader, contentType });
         }
         if (data === EMPTY) return {} as T;
         // A 2xx that is not JSON is no Matrix answer, and no network fault either: an answer that
         // cannot be used, so the chart ends the negotiation instead of sending the dict again.
-        if (data === undefined) throw new MatrixHttpError(res.status, undefined, { contentType });
+        if (data === undefined) throw new MatrixHttpError(status, undefined, { contentType });
         return data as T;
       } finally {
         if (timer !== undefined) clearTimeout(timer);
@@ -230,13 +238,16 @@ const TOO_LARGE = Symbol('too large');
 
 /** The body as text, or `TOO_LARGE` once more than `max` bytes (decompressed) have come. */
 async function readBody(res: Response, max: number): Promise<string | typeof TOO_LARGE> {
-  const length = res.headers.get('content-length');
-  const declared = length === null ? NaN : Number(length);
+  const headers = res.headers;
+  const length = headers.get('content-length');
   // Nothing is compressed and the length is known: the body cannot grow past it.
-  if (declared <= max && !res.headers.get('content-encoding')) return res.text();
-  if (declared > max && !res.headers.get('content-encoding')) {
-    await res.body?.cancel();
-    return TOO_LARGE;
+  if (length !== null && !headers.get('content-encoding')) {
+    const declared = Number(length);
+    if (declared <= max) return res.text();
+    if (declared > max) {
+      await res.body?.cancel();
+      return TOO_LARGE;
+    }
   }
   if (!res.body) return res.text();
   const reader = res.body.getReader();

@@ -13,7 +13,7 @@ import { runUia, type RunUiaOptions, type StageHandlers } from '../api/run-uia';
 import type { UserIdentifier } from '../types';
 import type { HttpMethod, MatrixClient, MatrixRequestOptions } from './client';
 import { delegatedError, toDelegatedError, type DelegatedHandling } from './delegated';
-import { discoverAuthMetadata } from './discovery';
+import { discoverAuthMetadata, knownAuthMetadata } from './discovery';
 import { isMatrixHttpError } from './matrix-http-error';
 import { registrationTokenChecker } from './registration-token';
 import { whoami } from './session';
@@ -87,8 +87,17 @@ export function endpointFunctions<T>(client: MatrixClient, call: EndpointCall<T>
 
 /** The full `runUia` options for a call: the helper's defaults under the caller's options. */
 export function endpointOptions<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): RunUiaOptions<T> {
-  const options: RunUiaOptions<T> = { ...endpointFunctions(client, call), homeserverUrl: client.baseUrl, ...(call.oauth ? { polling: { ...OAUTH_POLLING } } : {}) };
-  for (const [k, v] of Object.entries(uia)) if (v !== undefined && k !== 'authMetadata') (options as unknown as Record<string, unknown>)[k] = v;
+  // Built in place, one object: spreads and `Object.entries` made three copies per negotiation.
+  const options = endpointFunctions(client, call) as RunUiaOptions<T>;
+  options.homeserverUrl = client.baseUrl;
+  if (call.oauth) options.polling = { ...OAUTH_POLLING };
+  const target = options as unknown as Record<string, unknown>;
+  const given = uia as unknown as Record<string, unknown>;
+  for (const k in given) {
+    if (!Object.prototype.hasOwnProperty.call(given, k) || k === 'authMetadata') continue;
+    const v = given[k];
+    if (v !== undefined) target[k] = v;
+  }
   if (!uia.userId && client.accessToken && uia.handlers?.password) {
     options.handlers = { ...uia.handlers, password: withWhoamiIdentifier(client, uia.handlers.password) };
   }
@@ -106,8 +115,10 @@ export function endpointOptions<T>(client: MatrixClient, call: EndpointCall<T>, 
 export async function runEndpoint<T>(client: MatrixClient, call: EndpointCall<T>, uia: UiaHelperOptions<T> = {}): Promise<T> {
   const handling = call.delegated;
   if (!handling) return runUia<T>(endpointOptions(client, call, uia));
-  const signal = uia.signal ? { signal: uia.signal } : {};
-  const metadata = uia.authMetadata !== undefined ? uia.authMetadata : await discoverAuthMetadata(client, signal);
+  const signal = uia.signal ? { signal: uia.signal } : undefined;
+  // A discovery answer already in hand is used as is: no await (and its microtask turns) per call.
+  let metadata = uia.authMetadata !== undefined ? uia.authMetadata : knownAuthMetadata(client);
+  if (metadata === undefined) metadata = await discoverAuthMetadata(client, signal);
   if (metadata) throw delegatedError(metadata, handling);
   try {
     return await runUia<T>(endpointOptions(client, call, uia));
