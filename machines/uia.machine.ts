@@ -34,7 +34,7 @@
  * signal, and XState drops the late answer, so an abandoned request never changes state.
  * Foreground request states carry the `busy` tag.
  */
-import { assign, enqueueActions, not, sendTo, setup } from 'xstate';
+import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { createRequestActor, type RequestActorInput } from '../src/actors/request.actor';
 import { boundFunction } from '../src/actors/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
@@ -256,6 +256,8 @@ export const uiaMachine = setup({
       return step.kind === 'stage' && step.same && context.poll.auth !== null && !context.poll.stopped;
     },
     stageOpen: ({ context }) => stageOpen(context),
+    // Named, not `not('stageOpen')`: the generated diagram (docs/statechart.md) and the inspector show the name.
+    noStageOpen: ({ context }) => !stageOpen(context),
     /** Checked when the poll timer fires: the waits so far plus this one reach `giveUpAfterMs`. */
     pollGaveUp: ({ context }) =>
       context.poll.waitedMs !== null && context.poll.waitedMs + pollDelay(context) >= context.settings.polling.giveUpAfterMs,
@@ -440,8 +442,11 @@ export const uiaMachine = setup({
       invoke: {
         id: 'request',
         src: 'request',
-        // Made from the context on entry, not kept in it: no credential, only the session if resuming
-        // (one assign fewer per negotiation). After a 429 or a restore it is made again the same way.
+        /**
+         * The first request's dict, made from the context on entry rather than kept in it: no
+         * credential, only the session when resuming (one assign fewer per negotiation). After a
+         * 429 or a restore's RESUME it is made again the same way.
+         */
         input: ({ context }): RequestActorInput => ({ auth: sealedWithSession(null, context), background: false }),
         onDone: foregroundAnswer('requesting'),
         onError: { target: 'failed', actions: 'storeNetworkError' },
@@ -500,7 +505,7 @@ export const uiaMachine = setup({
         // No answer: the stage stays open with a network error, so the user can try again. With no
         // stage open (the final `{session}` resubmission) there is nothing to retry from: fail.
         onError: [
-          { guard: not('stageOpen'), target: 'failed', actions: 'storeNetworkError' },
+          { guard: 'noStageOpen', target: 'failed', actions: 'storeNetworkError' },
           { target: 'awaitingStage', actions: ['clearPendingAuth', 'rejectStageNetwork'] },
         ],
       },
