@@ -4,7 +4,7 @@
  * bench (no `keepNames`):
  *
  *   npx esbuild bench/profile-cpu.ts --bundle --platform=node --target=node20 --outfile=node_modules/.cache/profile-cpu.cjs
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof node_modules/.cache/profile-cpu.cjs runUia password 20000
+ *   node --cpu-prof --cpu-prof-dir=test-artifacts/profiles node_modules/.cache/profile-cpu.cjs runUia password 20000
  *
  * Arguments: the library id (bench/libraries.ts), the scenario id (bench/scenarios.ts) and the
  * number of negotiations (after 2,000 warm-up ones). Prints the CPU µs per negotiation.

@@ -4,7 +4,7 @@
  * (no `keepNames`), so the profile shows the code users run:
  *
  *   npx esbuild bench/profile-loopback.ts --bundle --platform=node --target=node20 --outfile=node_modules/.cache/profile-loopback.cjs
- *   node --cpu-prof --cpu-prof-dir=/tmp/prof node_modules/.cache/profile-loopback.cjs uia 3000
+ *   node --cpu-prof --cpu-prof-dir=test-artifacts/profiles node_modules/.cache/profile-loopback.cjs uia 3000
  *
  * Arguments: the client id (`uia`, `sdk43`, `dropIn`, `minimal`, or `runUiaPlainFetch` / `runUiaClient`: runUia
  * over the plain fetch / over the fetch client's `uiaRequest`) and the number of negotiations

@@ -159,11 +159,9 @@ export function createMatrixClient(options: MatrixClientOptions): MatrixClient {
         // The content type only names what a body that is not JSON was (the error's message).
         const contentType = data === undefined ? res.headers.get('content-type') : null;
         if (!res.ok) {
-          const retryAfterHeader = res.headers.get('retry-after');
+          const make = () => new MatrixHttpError(status, data === EMPTY ? undefined : data, { retryAfterHeader: res.headers.get('retry-after'), contentType });
           // A 401 is the UIA challenge, routine data for the chart: no stack trace is captured for it.
-          throw status === 401
-            ? withoutStack(() => new MatrixHttpError(status, data === EMPTY ? undefined : data, { retryAfterHeader, contentType }))
-            : new MatrixHttpError(status, data === EMPTY ? undefined : data, { retryAfterHeader, contentType });
+          throw status === 401 ? withoutStack(make) : make();
         }
         if (data === EMPTY) return {} as T;
         // A 2xx that is not JSON is no Matrix answer, and no network fault either: an answer that
