@@ -38,7 +38,7 @@ import { assign, enqueueActions, sendTo, setup } from 'xstate';
 import { createRequestActor, type RequestActorInput } from '../src/actors/request.actor';
 import { boundFunction } from '../src/actors/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
-import { LIMITS } from '../src/decisions/limits';
+import { MAX_UNATTENDED_REQUESTS } from '../src/decisions/limits';
 import { decideNextStep, sameMembers, type NextStep } from '../src/decisions/next-step';
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/decisions/parse-auth-response';
 import { Sealed, unseal } from '../src/secrets/secret';
@@ -243,7 +243,7 @@ export const uiaMachine = setup({
     retryIsSubmit: ({ context }) => context.retry.target === 'submitting',
     noFlow: ({ context }) => nextStep(context).kind === 'noFlow',
     /** The chart made too many requests by itself (no app or user event between them). */
-    unattendedLoop: ({ context }) => context.retry.unattended >= LIMITS.maxUnattendedRequests,
+    unattendedLoop: ({ context }) => context.retry.unattended >= MAX_UNATTENDED_REQUESTS,
     flowCompleteFirstTime: ({ context }) => nextStep(context).kind === 'flowComplete' && context.retry.finalSubmits === 0,
     flowComplete: ({ context }) => nextStep(context).kind === 'flowComplete',
     sameStage: ({ context }) => {

@@ -23,7 +23,7 @@ import { interruptedByRestore } from '../actors/function-source';
 import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot, type RestoreProcedure } from './checked-snapshot';
 import { isValidClientSecret } from '../secrets/client-secret';
 import { InvalidOptionsError, ProtocolError } from '../errors/errors';
-import { LIMITS } from '../decisions/limits';
+import { MAX_SESSION_LENGTH } from '../decisions/limits';
 import { isRecord, parseAuthChallenge } from '../decisions/parse-auth-response';
 import type { StageKind } from '../decisions/stage-kind';
 import type { UIAFlow } from '../types';
@@ -49,7 +49,7 @@ function count(v: unknown, what: string, fallback?: number): number {
 
 function optionalString(v: unknown, what: string): string | undefined {
   if (v === undefined || v === null) return undefined;
-  return typeof v === 'string' && v.length <= LIMITS.maxSessionLength && !/\p{Cs}/u.test(v) ? v : fail(`${what} is not a string`);
+  return typeof v === 'string' && v.length <= MAX_SESSION_LENGTH && !/\p{Cs}/u.test(v) ? v : fail(`${what} is not a string`);
 }
 
 function flowOrNull(v: unknown, flows: UIAFlow[], what: string): UIAFlow | null {

@@ -6,7 +6,7 @@
  * typed `ProtocolError` outcome instead of an exception inside a transition.
  */
 import { EndpointError, ProtocolError } from '../errors/errors';
-import { LIMITS } from './limits';
+import { MAX_COMPLETED, MAX_FLOWS, MAX_PARAMS_JSON_LENGTH, MAX_SESSION_LENGTH, MAX_STAGES_PER_FLOW, MAX_STAGE_TYPE_LENGTH } from './limits';
 import type { AuthChallenge, UIAFlow } from '../types';
 
 /** What one request to the endpoint being authorised came back with. */
@@ -72,23 +72,23 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
   if (!isRecord(body)) return new ProtocolError('401 body is not a JSON object');
   const { flows, params, session, completed, errcode, error } = body;
   if (!Array.isArray(flows)) return new ProtocolError('401 body has no "flows" list');
-  if (flows.length > LIMITS.maxFlows) return new ProtocolError(`401 body has ${flows.length} flows (limit ${LIMITS.maxFlows})`);
+  if (flows.length > MAX_FLOWS) return new ProtocolError(`401 body has ${flows.length} flows (limit ${MAX_FLOWS})`);
   const parsedFlows: UIAFlow[] = [];
   for (const flow of flows) {
     if (!isRecord(flow) || !Array.isArray(flow.stages)) return new ProtocolError('a flow is not an object with a "stages" list');
-    if (flow.stages.length > LIMITS.maxStagesPerFlow) {
-      return new ProtocolError(`a flow has ${flow.stages.length} stages (limit ${LIMITS.maxStagesPerFlow})`);
+    if (flow.stages.length > MAX_STAGES_PER_FLOW) {
+      return new ProtocolError(`a flow has ${flow.stages.length} stages (limit ${MAX_STAGES_PER_FLOW})`);
     }
     for (const stage of flow.stages) {
       // `.`/`..` are no stage types, and would escape the fallback page's path segment.
-      if (typeof stage !== 'string' || stage.length === 0 || stage.length > LIMITS.maxStageTypeLength || stage === '.' || stage === '..') {
+      if (typeof stage !== 'string' || stage.length === 0 || stage.length > MAX_STAGE_TYPE_LENGTH || stage === '.' || stage === '..') {
         return new ProtocolError('a flow has a stage that is not a non-empty string');
       }
     }
     // Copied, so nothing downstream can mutate (or be mutated through) the server's arrays.
     parsedFlows.push({ stages: [...(flow.stages as string[])] });
   }
-  if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > LIMITS.maxSessionLength)) {
+  if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > MAX_SESSION_LENGTH)) {
     return new ProtocolError('"session" is not a non-empty string');
   }
   // No prototype: a stage type `__proto__` (or `constructor`) is a key like any other, and can
@@ -102,7 +102,7 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
     } catch {
       return new ProtocolError('"params" cannot be serialised');
     }
-    if (size > LIMITS.maxParamsJsonLength) return new ProtocolError(`"params" is ${size} characters (limit ${LIMITS.maxParamsJsonLength})`);
+    if (size > MAX_PARAMS_JSON_LENGTH) return new ProtocolError(`"params" is ${size} characters (limit ${MAX_PARAMS_JSON_LENGTH})`);
     for (const [type, value] of Object.entries(params)) {
       // A stage's params that are not an object are unusable; drop them rather than fail the whole flow.
       if (isRecord(value)) parsedParams[type] = value;
@@ -113,7 +113,7 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
     if (!Array.isArray(completed) || completed.some((c) => typeof c !== 'string')) {
       return new ProtocolError('"completed" is not a list of strings');
     }
-    if (completed.length > LIMITS.maxCompleted) return new ProtocolError(`"completed" has ${completed.length} entries (limit ${LIMITS.maxCompleted})`);
+    if (completed.length > MAX_COMPLETED) return new ProtocolError(`"completed" has ${completed.length} entries (limit ${MAX_COMPLETED})`);
     parsedCompleted = [...(completed as string[])];
   }
   const challenge: AuthChallenge = { flows: parsedFlows, params: parsedParams, completed: parsedCompleted };

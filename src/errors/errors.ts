@@ -7,7 +7,7 @@
  */
 import { isUiaError, UIA_ERROR } from './error-brand';
 import { transportFault } from '../secrets/transport-fault';
-import { LIMITS } from '../decisions/limits';
+import { MAX_ERROR_TEXT_LENGTH } from '../decisions/limits';
 import type { UIAFlow } from '../types';
 
 export { isUiaError } from './error-brand';
@@ -233,7 +233,7 @@ export function withoutStack<E>(make: () => E): E {
 
 /** Server text at a bounded length (`LIMITS.maxErrorTextLength`); `undefined` for anything but a string. */
 function clip(text: unknown): string | undefined {
-  return typeof text === 'string' ? text.slice(0, LIMITS.maxErrorTextLength) : undefined;
+  return typeof text === 'string' ? text.slice(0, MAX_ERROR_TEXT_LENGTH) : undefined;
 }
 
 /** A short, credential-free description of an arbitrary thrown value. */

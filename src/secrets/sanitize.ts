@@ -8,7 +8,7 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import { SANITIZED, type SanitizedInspector } from './sanitized-inspector';
-import { isSecretKey, REDACTED } from './secret-keys';
+import { isSecretKey, redactJsonInText, REDACTED } from './secret-keys';
 import { Sealed } from './secret';
 
 export { isSecretKey, REDACTED } from './secret-keys';
@@ -69,13 +69,7 @@ function redactError(error: Error, seen: WeakMap<object, unknown>): Error {
 
 /** Text ending in JSON (a request body kept as a string) with its credentials redacted; other text as is. */
 function redactJsonText(text: string): string {
-  const at = text.search(/[[{]/);
-  if (at < 0) return text;
-  try {
-    return text.slice(0, at) + JSON.stringify(redactSecrets(JSON.parse(text.slice(at)) as unknown));
-  } catch {
-    return text;
-  }
+  return redactJsonInText(text, (value) => redactSecrets(value));
 }
 
 /** A snapshot-like object with its data redacted and its methods (matches, can, ...) kept. */

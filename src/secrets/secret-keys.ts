@@ -19,3 +19,31 @@ export function isSecretKey(key: string): boolean {
 
 /** What a redacted value is replaced with. */
 export const REDACTED = '[redacted]';
+
+/**
+ * Text that ends in JSON (`"error": "bad auth {...}"`, a body echoed as text, `"[auth] {...}"`)
+ * with the JSON replaced by `redact` of its parsed value. The JSON may begin at any of the
+ * text's first brackets: each is tried in turn (at most eight, each a `JSON.parse`), so a bracket
+ * in the prose before it does not hide it. Text with no JSON in it is returned as it is; JSON
+ * that cannot be redacted (nested too deep) is dropped. Never throws.
+ */
+export function redactJsonInText(text: string, redact: (value: unknown) => unknown): string {
+  const starts = /[[{]/g;
+  for (let tries = 0, start = starts.exec(text); start && tries < 8; tries++, start = starts.exec(text)) {
+    const at = start.index;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text.slice(at));
+    } catch {
+      continue;
+    }
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(redact(parsed));
+    } catch {
+      // Too deep to redact (a RangeError): none of it is kept, as when `redact` keeps nothing.
+    }
+    return text.slice(0, at) + (json ?? REDACTED);
+  }
+  return text;
+}

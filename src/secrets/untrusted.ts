@@ -18,8 +18,8 @@
  * (src/secrets/transport-fault.ts); the inspection sanitizer redacts inside errors, causes and
  * JSON text too (src/secrets/sanitize.ts).
  */
-import { LIMITS } from '../decisions/limits';
-import { isSecretKey, REDACTED } from './secret-keys';
+import { MAX_KEPT_CHARS } from '../decisions/limits';
+import { isSecretKey, redactJsonInText, REDACTED } from './secret-keys';
 
 /**
  * A bounded, plain, redacted copy of an error body (see the module comment); never throws.
@@ -27,18 +27,12 @@ import { isSecretKey, REDACTED } from './secret-keys';
  * @param max - most characters of JSON kept (a 401 is validated by its own limits, src/decisions/limits.ts,
  *   and may be larger than an error body).
  */
-export function keepUntrusted(value: unknown, max: number = LIMITS.maxKeptChars): unknown {
+export function keepUntrusted(value: unknown, max: number = MAX_KEPT_CHARS): unknown {
   try {
     const json = JSON.stringify(value, (key, v: unknown) => {
       if (isSecretKey(key) && v) return REDACTED;
       // Text ending in JSON (`"error": "bad auth {...}"`, a body echoed as text): redacted inside.
-      const at = typeof v === 'string' ? v.search(/[[{]/) : -1;
-      if (at < 0) return v;
-      try {
-        return (v as string).slice(0, at) + JSON.stringify(keepUntrusted(JSON.parse((v as string).slice(at)), max));
-      } catch {
-        return v;
-      }
+      return typeof v === 'string' ? redactJsonInText(v, (inner) => keepUntrusted(inner, max)) : v;
     });
     const data = json === undefined ? undefined : (JSON.parse(json) as { errcode?: unknown; error?: unknown } | null);
     return json && json.length > max ? { errcode: data?.errcode, error: data?.error } : data;
