@@ -68,13 +68,17 @@ describe('the quick start in a scratch project with the packed package', () => {
     const source = Math.max(newest(path.join(ROOT, 'src')), newest(path.join(ROOT, 'machines')));
     if (built < source) throw new Error('dist/ is older than src/: run `npm run build` first (CI does)');
     dir = mkdtempSync(path.join(tmpdir(), 'matrix-uia-quick-start-'));
-    execFileSync('npm', ['pack', '--pack-destination', dir, ROOT], { cwd: dir, stdio: 'pipe' });
-    const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'))!;
+    // The tarball CI packed once (MATRIX_UIA_TARBALL), or one packed here from dist/ as it is
+    // (checked fresh above) without `prepack`: a rebuild here would rewrite dist/ under any other
+    // run reading it (a second `npm test` beside this one packed a tarball without its .d.mts).
+    const given = process.env.MATRIX_UIA_TARBALL;
+    if (!given) execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, ROOT], { cwd: dir, stdio: 'pipe' });
+    const tarball = given ?? path.join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
     // What `npm i matrix-uia xstate` leaves in node_modules, without the network: the tarball's
     // files as the package, xstate (its peer) and @types/node from this checkout.
     const pkg = path.join(dir, 'node_modules/matrix-uia');
     mkdirSync(pkg, { recursive: true });
-    execFileSync('tar', ['-xzf', path.join(dir, tarball), '-C', pkg, '--strip-components=1']);
+    execFileSync('tar', ['-xzf', tarball, '-C', pkg, '--strip-components=1']);
     symlinkSync(path.join(ROOT, 'node_modules/xstate'), path.join(dir, 'node_modules/xstate'), 'dir');
     mkdirSync(path.join(dir, 'node_modules/@types'));
     symlinkSync(path.join(ROOT, 'node_modules/@types/node'), path.join(dir, 'node_modules/@types/node'), 'dir');

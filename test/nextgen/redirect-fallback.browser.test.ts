@@ -13,7 +13,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateCrossSigningKeys } from '../../src/cli/cross-signing-keys';
 import { DEMO_ACCOUNT, delegatedConfig, startHomeserver, type StartedHomeserver } from '../../src/testing';
 
-jest.setTimeout(60_000);
+// A hang guard, not a speed budget (Chromium under a loaded machine is many times slower).
+jest.setTimeout(180_000);
 const ROOT = path.resolve(__dirname, '../..');
 let browser: Browser;
 let pageServer: Server;
