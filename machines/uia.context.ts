@@ -40,16 +40,8 @@ export const IDLE_POLL: UiaPollState = { auth: null, override: null, count: 0, p
  */
 const IDLE_RETRY: UiaContext['retry'] = { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 };
 
-/** The inputs of a negotiation given none, shared like `IDLE_RETRY` (frozen: nothing writes to it). */
-const NO_INPUTS: UiaInputs = Object.freeze({});
-
-/** The email bookkeeping of a negotiation that resumes no email validation, shared likewise. */
-const NO_EMAIL: UiaContext['email'] = Object.freeze({ sid: undefined, attempt: 0 });
-
-/** The app's inputs without the registration token (kept sealed in `presetToken` instead). */
 function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
-  if (!inputs) return NO_INPUTS;
-  const { registrationToken, ...rest } = inputs;
+  const { registrationToken, ...rest } = inputs ?? {};
   void registrationToken;
   return rest;
 }
@@ -111,7 +103,7 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
     stage: null,
     stageKind: null,
     stageError: null,
-    email: i.emailSid === undefined ? NO_EMAIL : { sid: i.emailSid, attempt: 0 },
+    email: { sid: i.emailSid, attempt: 0 },
     pendingAuth: null,
     retry: IDLE_RETRY,
     poll: IDLE_POLL,

@@ -179,9 +179,6 @@ function withSession(auth: AuthDict | null, session: string | undefined): AuthDi
   return { ...(auth ?? {}), session } as AuthDict;
 }
 
-/** The params of a stage the server gave none for: one frozen object, not one per stage opened. */
-const NO_PARAMS: Record<string, unknown> = Object.freeze({});
-
 /** The stage-forwarded user events: accepted in any live state, judged by the stage itself. */
 const FORWARDED = [
   'PASSWORD.SUBMIT',
@@ -355,7 +352,7 @@ export const uiaMachine = setup({
       const input: StageInput = {
         type: step.stage,
         session: context.session,
-        params: context.params[step.stage] ?? NO_PARAMS,
+        params: context.params[step.stage] ?? {},
         inputs: settings.inputs,
         userId: settings.userId,
         homeserverUrl: settings.homeserverUrl,
