@@ -6,7 +6,7 @@
  *   npx esbuild bench/profile-loopback.ts --bundle --platform=node --target=node20 --outfile=node_modules/.cache/profile-loopback.cjs
  *   node --cpu-prof --cpu-prof-dir=test-artifacts/profiles node_modules/.cache/profile-loopback.cjs uia 3000
  *
- * Arguments: the client id (`uia`, `sdk43`, `dropIn`, `minimal`, or `runUiaPlainFetch` / `runUiaClient`: runUia
+ * Arguments: the client id (`uia`, `sdk43`, `dropIn`, `minimal`, `raw` (no library), or `runUiaPlainFetch` / `runUiaClient`: runUia
  * over the plain fetch / over the fetch client's `uiaRequest`) and the number of negotiations
  * (after 300 warm-up ones). Prints the CPU ms per negotiation. Several ids, comma-separated, take
  * turns in blocks of 100 in one process (`node --expose-gc … sdk43,minimal,uia 1000`): ratios read
@@ -34,7 +34,20 @@ async function main(): Promise<void> {
     const request = uiaRequest(fetchClient, 'POST', '/_matrix/client/v3/account/password', { new_password: PASSWORD, logout_devices: false });
     // Beside the bench's rows: runUia over the plain fetch, and over the fetch client without the
     // endpoint helper, to tell the fetch client's share from the endpoint helper's and runUia's.
+    // And `raw`: the same two requests with no library at all (the 401, then the password with its
+    // session), the transport's own cost, which bounds every client's ratio to matrix-js-sdk here.
+    const auth = { type: 'm.login.password', identifier: { type: 'm.id.user', user: USER_ID }, password: PASSWORD };
+    const raw = async () => {
+      let session: string | undefined;
+      try {
+        await plain(null);
+      } catch (e) {
+        session = (e as { data?: { session?: string } }).data?.session;
+      }
+      await plain({ ...auth, session });
+    };
     const extra = [
+      { id: 'raw', run: raw },
       { id: 'runUiaPlainFetch', run: () => runUia({ request: (auth) => plain(auth), userId: USER_ID, handlers: { password: () => PASSWORD } }) },
       { id: 'runUiaClient', run: () => runUia({ request, userId: USER_ID, handlers: { password: () => PASSWORD } }) },
     ];

@@ -28,11 +28,12 @@ import { isSecretKey, redactJsonInText, REDACTED } from './secret-keys';
  *   and may be larger than an error body).
  */
 export function keepUntrusted(value: unknown, max: number = MAX_KEPT_CHARS): unknown {
+  const inner = (v: unknown) => keepUntrusted(v, max);
   try {
     const json = JSON.stringify(value, (key, v: unknown) => {
       if (isSecretKey(key) && v) return REDACTED;
       // Text ending in JSON (`"error": "bad auth {...}"`, a body echoed as text): redacted inside.
-      return typeof v === 'string' ? redactJsonInText(v, (inner) => keepUntrusted(inner, max)) : v;
+      return typeof v === 'string' ? redactJsonInText(v, inner) : v;
     });
     const data = json === undefined ? undefined : (JSON.parse(json) as { errcode?: unknown; error?: unknown } | null);
     return json && json.length > max ? { errcode: data?.errcode, error: data?.error } : data;
