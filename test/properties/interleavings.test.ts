@@ -127,4 +127,6 @@ test('interleaved user events, answers, faults and timers: consistent, and inert
     tried: 'generated schedules of user events (submits, double submits, resend, poll, pause/resume, fallback done, choose flow, cancel), hand-timed server answers and network faults, late answers to abandoned requests, and clock moves, over 1 to 3 flows real servers offer',
     tally,
   });
-});
+  // A hang guard, not a speed budget: the runs are bounded by count (fast-check), and a loaded
+  // 2-core machine (CI beside a second `npm test`) took over 20 s.
+}, 180_000);
