@@ -5,9 +5,9 @@
  * a flow list of millions of entries on every transition. Real servers send a handful of flows of
  * a few stages each (Synapse: at most 6 flows), so these limits are far above any real answer.
  *
- * Each limit is its own constant, which the library's modules import: a minifier inlines a
- * constant, while an object's property names stay in an app's bundle. `LIMITS` gathers them for
- * apps and tests, and is bundled only where it is imported.
+ * Each limit is its own constant, which the library's modules import: a minifier gives a
+ * constant a one-letter name, while an object's property names (`maxFlows`, ...) stay in an app's
+ * bundle. `LIMITS` gathers them for apps and tests, and is bundled only where it is imported.
  */
 
 /** Most flows accepted in one 401 body. */

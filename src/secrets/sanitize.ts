@@ -67,9 +67,12 @@ function redactError(error: Error, seen: WeakMap<object, unknown>): Error {
   return out as unknown as Error;
 }
 
+/** `redactSecrets` of one parsed value, made once (this runs for every string of every event). */
+const redactParsed = (value: unknown): unknown => redactSecrets(value);
+
 /** Text ending in JSON (a request body kept as a string) with its credentials redacted; other text as is. */
 function redactJsonText(text: string): string {
-  return redactJsonInText(text, (value) => redactSecrets(value));
+  return redactJsonInText(text, redactParsed);
 }
 
 /** A snapshot-like object with its data redacted and its methods (matches, can, ...) kept. */
