@@ -33,7 +33,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const dist = path.join(root, 'dist');
+// `--out <dir>` builds elsewhere than dist/: a test that packs its own tarball builds into a
+// private folder, so it never rewrites the dist/ another run (a second `npm test`) is reading.
+const outArg = process.argv.indexOf('--out');
+const dist = outArg > 0 && process.argv[outArg + 1] ? path.resolve(process.argv[outArg + 1]) : path.join(root, 'dist');
 
 /** Every source file of the library: machines/ and src/ without the CLI and tests. */
 function librarySources() {
@@ -171,7 +174,7 @@ if (existsSync(path.join(root, 'src/cli/main.ts'))) {
 
 // Declarations: one tsc run, then a .d.mts and a .d.cts per module with rewritten specifiers.
 const typesDir = path.join(dist, 'types');
-execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
+execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', typesDir], { stdio: 'inherit' });
 let declarations = 0;
 // Relative specifiers in `from '…'`, `import('…')` and `import '…'`, including tsc's `import(".")`.
 const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.\.?(?:\/[^'"]*)?)\2/g;

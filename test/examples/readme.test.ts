@@ -5,11 +5,12 @@
  * `moduleResolution` the README names; the "bring your own HTTP" example
  * (examples/own-http.ts) runs against the simulator. Both must be in the README as they are.
  *
- * Needs the build (`npm run build`, which CI runs before the tests): a missing or stale dist/
- * fails here with that advice rather than testing old code.
+ * The tarball is CI's (`MATRIX_UIA_TARBALL`, packed once before the tests) or, when run alone
+ * (a fresh clone's `npm ci && npm test`), packed here from a private build of the current sources,
+ * never from the repo's dist/, which may be missing, stale or being rebuilt by another run.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO_ACCOUNT, demoConfig, startHomeserver } from 'matrix-uia/testing';
@@ -25,16 +26,6 @@ function readmeBlock(file: string): string {
   const m = new RegExp(`<!-- example: ${file.replace(/[.]/g, '\\.')} -->\\n\`\`\`(?:js|ts)\\n([\\s\\S]*?)\`\`\`\\n<!-- /example -->`).exec(README);
   if (!m) throw new Error(`README.md has no example block for ${file}`);
   return m[1]!;
-}
-
-function newest(dir: string): number {
-  let t = 0;
-  for (const name of readdirSync(dir)) {
-    const p = path.join(dir, name);
-    const s = statSync(p);
-    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
-  }
-  return t;
 }
 
 test('the README shows the current text of both examples', () => {
@@ -62,18 +53,21 @@ test('bring your own HTTP: runUia with a fetch request function, a wrong passwor
 describe('the quick start in a scratch project with the packed package', () => {
   let dir: string;
   beforeAll(() => {
-    const dist = path.join(ROOT, 'dist');
-    if (!existsSync(dist)) throw new Error('dist/ is missing: run `npm run build` first (CI does)');
-    const built = newest(dist);
-    const source = Math.max(newest(path.join(ROOT, 'src')), newest(path.join(ROOT, 'machines')));
-    if (built < source) throw new Error('dist/ is older than src/: run `npm run build` first (CI does)');
     dir = mkdtempSync(path.join(tmpdir(), 'matrix-uia-quick-start-'));
-    // The tarball CI packed once (MATRIX_UIA_TARBALL), or one packed here from dist/ as it is
-    // (checked fresh above) without `prepack`: a rebuild here would rewrite dist/ under any other
-    // run reading it (a second `npm test` beside this one packed a tarball without its .d.mts).
-    const given = process.env.MATRIX_UIA_TARBALL;
-    if (!given) execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, ROOT], { cwd: dir, stdio: 'pipe' });
-    const tarball = given ?? path.join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+    // The tarball CI packed once (MATRIX_UIA_TARBALL), or one packed here from a build of the
+    // current sources into a private package folder: a fresh clone has no dist/, and building
+    // into the repo's dist/ (as `prepack` does) would rewrite it under any other run reading it
+    // (a second `npm test` beside this one once packed a tarball without its .d.mts files).
+    let tarball = process.env.MATRIX_UIA_TARBALL;
+    if (!tarball) {
+      const pkgRoot = path.join(dir, 'package-src');
+      mkdirSync(pkgRoot);
+      const files = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { files: string[] }).files;
+      for (const f of ['package.json', ...files.filter((f) => f !== 'dist')]) cpSync(path.join(ROOT, f), path.join(pkgRoot, f), { recursive: true });
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs'), '--out', path.join(pkgRoot, 'dist')], { cwd: ROOT, stdio: 'pipe' });
+      execFileSync('npm', ['pack', '--ignore-scripts', '--pack-destination', dir, pkgRoot], { cwd: dir, stdio: 'pipe' });
+      tarball = path.join(dir, readdirSync(dir).find((f) => f.endsWith('.tgz'))!);
+    }
     // What `npm i matrix-uia xstate` leaves in node_modules, without the network: the tarball's
     // files as the package, xstate (its peer) and @types/node from this checkout.
     const pkg = path.join(dir, 'node_modules/matrix-uia');
