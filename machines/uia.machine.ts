@@ -22,8 +22,10 @@
  *   (email attempt, ticked policies) survives a round trip. It talks to this chart with
  *   `STAGE.*` events; user events for it may be sent here and are forwarded.
  * - `submitting` sends the stage's auth dict with the session added. Only `awaitingStage` and
- *   `polling` accept a submission, so at most one request is ever in flight, and a poll in flight
- *   is aborted (not overlapped) by a submission.
+ *   `polling` accept a submission, so at most one request is ever in flight: a submission made
+ *   while a poll is in flight waits for its answer (`polling.checking.submissionWaiting`, busy)
+ *   rather than abort it, since the server may have run the poll already; a poll that succeeded
+ *   ends the negotiation, any other answer sends the submission.
  * - `polling` re-checks out-of-band stages (email link, fallback page, SSO, m.oauth) in the
  *   background with `{session}` or the email's `threepid_creds`, never with a password.
  *   `PAUSE_POLLING` parks it in `polling.paused` (no timer) while the page is hidden;
@@ -251,6 +253,8 @@ export const uiaMachine = setup({
       return step.kind === 'stage' && step.same;
     },
     hasPollAuth: ({ context }) => context.poll.auth !== null,
+    /** A submission made during a background check waits for it (`polling.checking.submissionWaiting`). */
+    submissionWaiting: ({ context }) => context.pendingAuth !== null,
     sameStagePolling: ({ context }) => {
       const step = nextStep(context);
       return step.kind === 'stage' && step.same && context.poll.auth !== null && !context.poll.stopped;
@@ -555,9 +559,39 @@ export const uiaMachine = setup({
         },
         checking: {
           exit: 'clearPollOverride',
-          // Sent by createUiaActor to a chart restored here: check afresh with the poll dict (an
-          // app-given background dict is dropped on exit, not sent again).
-          on: { RESUME: { target: 'checking', reenter: true } },
+          initial: 'background',
+          states: {
+            background: {},
+            // A submission made while this check is in flight waits for its answer instead of
+            // aborting it: an abort only stops the client from reading the answer, and once an
+            // out-of-band stage is done the check *is* the final request, which the server may
+            // already have run (a deactivation, whose token is gone for the submission after it).
+            submissionWaiting: {
+              tags: ['busy'],
+              on: {
+                // Held here as in `submitting`: the waiting submission is neither dropped (a new
+                // poll or flow would leave the stage waiting for an answer) nor replaced by a
+                // background dict (it is sent anyway once the check answers).
+                'STAGE.POLL': { actions: 'setPollAuth' },
+                CHOOSE_FLOW: {},
+                SUBMIT_AUTH: { guard: 'isBackground' },
+                // Sent by createUiaActor to a chart restored here: the submission's dict did not
+                // survive, so `submitting` reports it interrupted to the stage, as a restored
+                // submission is, and the user submits again.
+                RESUME: { target: '#uia.submitting' },
+              },
+            },
+          },
+          on: {
+            'STAGE.SUBMIT': { target: '.submissionWaiting', actions: 'prepareSubmit' },
+            SUBMIT_AUTH: [
+              { guard: 'isBackground', target: 'checking', reenter: true, actions: 'setPollOverride' },
+              { target: '.submissionWaiting', actions: 'prepareSubmit' },
+            ],
+            // Sent by createUiaActor to a chart restored here: check afresh with the poll dict (an
+            // app-given background dict is dropped on exit, not sent again).
+            RESUME: { target: 'checking', reenter: true },
+          },
           invoke: {
             id: 'request',
             src: 'request',
@@ -568,6 +602,8 @@ export const uiaMachine = setup({
             }),
             onDone: [
               { guard: 'isSuccess', target: '#uia.done', actions: 'storeResult' },
+              // Answered without success: the waiting submission goes now.
+              { guard: 'submissionWaiting', target: '#uia.submitting' },
               { guard: 'pollUnchanged', target: 'waiting', actions: 'countPoll' },
               // Counted as a poll too: a server answering each poll with a new session must not
               // reset the backoff (a stage that changes opens afresh with IDLE_POLL anyway).
@@ -577,7 +613,10 @@ export const uiaMachine = setup({
               { target: '#uia.failed', actions: 'storeAnswerError' },
             ],
             // A network blip while polling in the background is not the user's problem: back off.
-            onError: { target: 'waiting', actions: 'countPoll' },
+            onError: [
+              { guard: 'submissionWaiting', target: '#uia.submitting' },
+              { target: 'waiting', actions: 'countPoll' },
+            ],
           },
         },
       },

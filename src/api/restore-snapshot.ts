@@ -15,7 +15,7 @@
  * inspector), so apps that never restore do not bundle this module. `loadUiaSnapshot`
  * (matrix-uia/browser) returns checked snapshots.
  */
-import type { Snapshot } from 'xstate';
+import type { AnyStateNode, Snapshot } from 'xstate';
 import { createInitialContext } from '../../machines/uia.context';
 import { uiaMachine } from '../../machines/uia.machine';
 import type { UiaContext } from '../../machines/uia.types';
@@ -61,13 +61,15 @@ function flowOrNull(v: unknown, flows: UIAFlow[], what: string): UIAFlow | null 
 
 /** Whether `value` names a state of the chart a snapshot can be at rest in. */
 function isRestingState(value: unknown): boolean {
-  const states = uiaMachine.root.states;
-  if (typeof value === 'string') return value !== 'routing' && Object.hasOwn(states, value) && Object.keys(states[value]!.states).length === 0;
+  return value !== 'routing' && isLeafPath(value, uiaMachine.root.states);
+}
+
+/** Whether `value` is a path of single-key objects down to a leaf state among `states`. */
+function isLeafPath(value: unknown, states: Record<string, AnyStateNode>): boolean {
+  if (typeof value === 'string') return Object.hasOwn(states, value) && Object.keys(states[value]!.states).length === 0;
   if (!isRecord(value)) return false;
   const keys = Object.keys(value);
-  if (keys.length !== 1 || !Object.hasOwn(states, keys[0]!)) return false;
-  const child = value[keys[0]!];
-  return typeof child === 'string' && Object.hasOwn(states[keys[0]!]!.states, child);
+  return keys.length === 1 && Object.hasOwn(states, keys[0]!) && isLeafPath(value[keys[0]!], states[keys[0]!]!.states);
 }
 
 /** The chart's settings from a snapshot: shapes checked, numbers clamped as the input's are. */

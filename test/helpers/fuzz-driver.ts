@@ -34,7 +34,8 @@ const DEFINED_STATES = new Set([
   'submitting',
   'polling.waiting',
   'polling.paused',
-  'polling.checking',
+  'polling.checking.background',
+  'polling.checking.submissionWaiting',
   'done',
   'failed',
   'cancelled',
@@ -189,8 +190,9 @@ export class FuzzDriver<T> {
       if (!out) this.violations.push('final without output');
       else if (out.status !== 'done' && !(out.error instanceof UiaError)) this.violations.push(`final error not a UiaError: ${describe(out.error)}`);
     }
-    if (s.status === 'active' && (name === 'awaitingStage' || name.startsWith('polling'))) {
+    if (s.status === 'active' && !s.hasTag('busy') && (name === 'awaitingStage' || name.startsWith('polling'))) {
       // Waiting for the user: the open stage must accept input (or run its own token request).
+      // Not while a submission waits for a check (busy, as in `submitting`).
       const stage = selectStageSnapshot(s);
       if (!stage) this.violations.push(`${name} without a stage`);
       else if (!stage.hasTag('input') && !stage.hasTag('busy')) {

@@ -94,7 +94,8 @@ function submitEvent(stage: ModelStage | null) {
 function expectedAuth(state: ModelState): AuthDict | null {
   const k = valueKey(state.value);
   if (k === 'requesting') return null;
-  if (k === 'polling.checking') return { session: MODEL_SESSION } as AuthDict;
+  // The check in flight (a submission waiting for it is not sent yet).
+  if (k.startsWith('polling.checking.')) return { session: MODEL_SESSION } as AuthDict;
   // A fallback stage and the final resubmission send the session alone.
   if (state.stage === null || state.stage === 'm.login.sso' || state.completed.includes(state.stage)) return { session: MODEL_SESSION } as AuthDict;
   if (state.stage === 'm.login.recaptcha') return { type: 'm.login.recaptcha', response: CAPTCHA, session: MODEL_SESSION };
@@ -122,14 +123,14 @@ export function compare(actor: UiaActor, req: ReturnType<typeof controllableRequ
   const problems: string[] = [];
   const snap = actor.getSnapshot();
   const want = valueKey(model.value);
-  const got = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value).replace(/[{}"]/g, '').replace(':', '.');
+  const got = typeof snap.value === 'string' ? snap.value : JSON.stringify(snap.value).replace(/[{}"]/g, '').replace(/:/g, '.');
   if (got !== want) problems.push(`state ${got}, model ${want}`);
   const inFlight = req.inFlight();
   const wantInFlight = requestInFlight(model.value) ? 1 : 0;
   if (inFlight.length !== wantInFlight) problems.push(`${inFlight.length} requests in flight, model ${wantInFlight}`);
   if (inFlight.length === 1 && wantInFlight === 1) {
     const call = inFlight[0]!;
-    const background = want === 'polling.checking';
+    const background = want.startsWith('polling.checking.');
     if (call.background !== background) problems.push(`request in flight background=${call.background}, model ${background}`);
     const auth = expectedAuth(model);
     if (JSON.stringify(call.auth) !== JSON.stringify(auth)) problems.push(`request in flight sent ${JSON.stringify(call.auth)}, model ${JSON.stringify(auth)}`);

@@ -10,7 +10,8 @@
  * One fixed server keeps the model finite: two flows, `[m.login.password, m.login.sso]` and
  * `[m.login.recaptcha, m.login.sso]` (equal scores, so the first is chosen), with m.login.sso done
  * through the fallback page, whose stage polls in the background. So every chart state is
- * reachable: the foreground stages, polling (waiting, checking, paused), 429 retries of the first
+ * reachable: the foreground stages, polling (waiting, checking, a submission waiting for a check,
+ * paused), 429 retries of the first
  * request and of a submission (at most {@link MODEL_MAX_RETRIES}), the final `{session}`
  * resubmission when the server reports every stage complete, and the finals.
  */
@@ -38,7 +39,7 @@ export type ChartValue =
   | 'rateLimited'
   | 'awaitingStage'
   | 'submitting'
-  | { polling: 'waiting' | 'checking' | 'paused' }
+  | { polling: 'waiting' | 'paused' | { checking: 'background' | 'submissionWaiting' } }
   | 'done'
   | 'failed'
   | 'cancelled';
@@ -54,7 +55,8 @@ export const MODEL_LEAF_IDS = [
   'uia.awaitingStage',
   'uia.submitting',
   'uia.polling.waiting',
-  'uia.polling.checking',
+  'uia.polling.checking.background',
+  'uia.polling.checking.submissionWaiting',
   'uia.polling.paused',
   'uia.done',
   'uia.failed',
@@ -180,13 +182,17 @@ export function isFinal(value: ChartValue): boolean {
 
 /** The state value as a dotted leaf path (`polling.waiting`), for messages and comparisons. */
 export function valueKey(value: ChartValue): string {
-  return typeof value === 'string' ? value : `polling.${value.polling}`;
+  if (typeof value === 'string') return value;
+  return typeof value.polling === 'string' ? `polling.${value.polling}` : `polling.checking.${value.polling.checking}`;
 }
+
+/** A background check in flight, nothing waiting for it. */
+const CHECKING: ChartValue = { polling: { checking: 'background' } };
 
 /** Whether a request is in flight in this state (exactly one, the chart promises). */
 export function requestInFlight(value: ChartValue): boolean {
   const k = valueKey(value);
-  return k === 'requesting' || k === 'submitting' || k === 'polling.checking';
+  return k === 'requesting' || k === 'submitting' || k.startsWith('polling.checking.');
 }
 
 /** Whether a delayed event is pending in this state. */
@@ -198,7 +204,7 @@ export function timerPending(value: ChartValue): boolean {
 /** Whether the chart must carry the `busy` tag. */
 export function isBusy(value: ChartValue): boolean {
   const k = valueKey(value);
-  return k === 'requesting' || k === 'submitting' || k === 'rateLimited';
+  return k === 'requesting' || k === 'submitting' || k === 'rateLimited' || k === 'polling.checking.submissionWaiting';
 }
 
 /** Whether a stage polls in the background: m.login.sso has no native machine, so the fallback stage runs it and polls. */
@@ -289,8 +295,11 @@ function submit(state: ModelState): ModelState {
   const s = { ...state, stageSubmitted: true };
   const k = valueKey(state.value);
   // Only awaitingStage and polling accept a submission; elsewhere the chart drops it.
-  // A stage's submission earns the flow one more `{session}` resubmission.
-  if (k === 'awaitingStage' || k.startsWith('polling.')) return { ...s, value: 'submitting', retries: 0, retryTarget: null, finalSubmits: 0 };
+  // A stage's submission earns the flow one more `{session}` resubmission. One made while a
+  // background check is in flight waits for that check's answer (the server may have run it).
+  const reset = { retries: 0, retryTarget: null, finalSubmits: 0 };
+  if (k === 'polling.checking.background') return { ...s, ...reset, value: { polling: { checking: 'submissionWaiting' } } };
+  if (k === 'awaitingStage' || k.startsWith('polling.')) return { ...s, ...reset, value: 'submitting' };
   return s;
 }
 
@@ -300,13 +309,16 @@ function challenge(state: ModelState, completed: ModelStage[]): ModelState {
   // `completed` changing does not earn another `{session}` resubmission (issue 14, item 1).
   const s = { ...state, completed };
   // A poll that shows nothing new: not done yet, poll again later.
-  if (valueKey(state.value) === 'polling.checking' && !progressed) return { ...s, value: { polling: 'waiting' } };
+  if (valueKey(state.value) === 'polling.checking.background' && !progressed) return { ...s, value: { polling: 'waiting' } };
   return route(s);
 }
 
 function answer(state: ModelState, type: ModelAnswerEvent['type']): ModelState {
   const k = valueKey(state.value);
-  const polling = k === 'polling.checking';
+  const polling = k === 'polling.checking.background';
+  // A submission waited for this check: a success ends the negotiation; any other answer (its
+  // challenge not applied) sends the submission.
+  if (k === 'polling.checking.submissionWaiting') return type === 'ANSWER.SUCCESS' ? { ...state, value: 'done' } : { ...state, value: 'submitting' };
   switch (type) {
     case 'ANSWER.SUCCESS':
       return { ...state, value: 'done' };
@@ -360,18 +372,19 @@ function step(state: ModelState, event: ModelEvent): ModelState {
     case 'DOUBLE_SUBMIT':
       return submit(state);
     case 'POLL':
-      if (k === 'awaitingStage' && state.canPoll) return { ...state, value: { polling: 'checking' } };
-      if (k === 'polling.waiting' || k === 'polling.paused') return { ...state, value: { polling: 'checking' } };
+      if (k === 'awaitingStage' && state.canPoll) return { ...state, value: CHECKING };
+      if (k === 'polling.waiting' || k === 'polling.paused') return { ...state, value: CHECKING };
       return state;
     case 'CHOOSE_FLOW':
-      if (k === 'awaitingStage' || k.startsWith('polling.')) return route({ ...state, preferred: event.flow });
+      // Not while a submission waits for a check: as in `submitting`, the flow stays.
+      if (k === 'awaitingStage' || (k.startsWith('polling.') && k !== 'polling.checking.submissionWaiting')) return route({ ...state, preferred: event.flow });
       return state;
     case 'PAUSE_POLLING':
       return k === 'polling.waiting' ? { ...state, value: { polling: 'paused' } } : state;
     case 'RESUME_POLLING':
-      return k === 'polling.paused' ? { ...state, value: { polling: 'checking' } } : state;
+      return k === 'polling.paused' ? { ...state, value: CHECKING } : state;
     case 'TIMER.POLL':
-      return k === 'polling.waiting' ? { ...state, value: { polling: 'checking' } } : state;
+      return k === 'polling.waiting' ? { ...state, value: CHECKING } : state;
     case 'TIMER.RETRY':
       if (k !== 'rateLimited') return state;
       return { ...state, value: state.retryTarget === 'submitting' ? 'submitting' : 'requesting' };

@@ -374,7 +374,7 @@ describe('polling', () => {
     expect(c.snap().context).toMatchObject({ email: { sid: 'SID', attempt: 1 } });
     expect(c.snap().hasTag('busy')).toBe(false);
     await jest.advanceTimersByTimeAsync(2000);
-    expect(c.snap().value).toEqual({ polling: 'checking' });
+    expect(c.snap().value).toEqual({ polling: { checking: 'background' } });
     expect(c.snap().hasTag('busy')).toBe(false);
     expect(c.req.last()).toMatchObject({ background: true, auth: { type: EMAIL, threepid_creds: { sid: 'SID', client_secret: 'cs' }, session: 'S' } });
   });
@@ -436,7 +436,7 @@ describe('polling', () => {
   test('POLL checks at once', async () => {
     const c = await atEmailPolling();
     c.actor.send({ type: 'POLL' });
-    expect(c.snap().value).toEqual({ polling: 'checking' });
+    expect(c.snap().value).toEqual({ polling: { checking: 'background' } });
     expect(c.req.calls).toHaveLength(2);
   });
   test('polling gives up after giveUpAfterMs; the stage stays open, POLL checks again', async () => {
@@ -453,34 +453,53 @@ describe('polling', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(c.req.calls).toHaveLength(n);
     c.actor.send({ type: 'POLL' });
-    expect(c.snap().value).toEqual({ polling: 'checking' });
+    expect(c.snap().value).toEqual({ polling: { checking: 'background' } });
     expect(c.snap().context.poll.stopped).toBe(false);
   });
-  test('a submit during a poll aborts the poll: never two requests, the late poll answer is dropped', async () => {
+  test('a submit during a poll waits for the poll (busy; never two requests, the poll not aborted), then is sent', async () => {
     const c = await atEmailPolling();
     await jest.advanceTimersByTimeAsync(2000);
     const poll = c.req.last();
     expect(poll.background).toBe(true);
     c.actor.send({ type: 'EMAIL.CHECK' });
     await flush();
-    expect(c.snap().value).toBe('submitting');
-    expect(poll.signal.aborted).toBe(true);
-    expect(c.req.inFlight()).toHaveLength(1);
-    const submit = c.req.last();
-    expect(submit.background).toBe(false);
-    poll.ok({ late: true });
+    expect(c.snap().value).toEqual({ polling: { checking: 'submissionWaiting' } });
+    expect(c.snap().hasTag('busy')).toBe(true);
+    expect(poll.signal.aborted).toBe(false);
+    expect(c.req.inFlight()).toEqual([poll]);
+    // The poll's "not yet": the submission goes now.
+    poll.challenge({ ...emailChallenge, completed: [], errcode: 'M_UNAUTHORIZED', error: 'Unable to get validated threepid' });
     await flush();
     expect(c.snap().value).toBe('submitting');
+    expect(c.req.inFlight()).toHaveLength(1);
+    const submit = c.req.last();
+    expect(submit).not.toBe(poll);
+    expect(submit.background).toBe(false);
+    expect(submit.auth).toMatchObject({ type: EMAIL, session: 'S' });
     submit.challenge({ ...emailChallenge, completed: [], errcode: 'M_UNAUTHORIZED', error: 'Unable to get validated threepid' });
     await flush();
     expect(c.snap().value).toEqual({ polling: 'waiting' });
     expect(c.stage()?.context.notValidatedYet).toBe(true);
     expect(c.stage()?.context.error).toBeNull();
   });
+  test('a submit during a poll that succeeds is never sent: the poll ends the negotiation', async () => {
+    const c = await atEmailPolling();
+    await jest.advanceTimersByTimeAsync(2000);
+    const poll = c.req.last();
+    const calls = c.req.calls.length;
+    c.actor.send({ type: 'EMAIL.CHECK' });
+    await flush();
+    poll.ok({ done: 1 });
+    await flush();
+    expect(c.snap().value).toBe('done');
+    expect(selectResult(c.snap())).toEqual({ done: 1 });
+    expect(c.req.calls).toHaveLength(calls);
+    expect(c.snap().context.pendingAuth).toBeNull();
+  });
   test('a background SUBMIT_AUTH checks with that dict, once', async () => {
     const c = await atEmailPolling();
     c.actor.send({ type: 'SUBMIT_AUTH', auth: { type: 'x.custom', k: 1 }, background: true });
-    expect(c.snap().value).toEqual({ polling: 'checking' });
+    expect(c.snap().value).toEqual({ polling: { checking: 'background' } });
     expect(c.req.last()).toMatchObject({ background: true, auth: { type: 'x.custom', k: 1, session: 'S' } });
     c.req.last().challenge({});
     await flush();
@@ -516,20 +535,25 @@ describe('cancel', () => {
       }
       case 'polling.waiting':
         return { c: await atEmailPolling(), inFlight: undefined };
-      case 'polling.checking': {
+      case 'polling.checking.background': {
         const c = await atEmailPolling();
         c.actor.send({ type: 'POLL' });
+        return { c, inFlight: c.req.last() };
+      }
+      case 'polling.checking.submissionWaiting': {
+        const c = await atEmailPolling();
+        c.actor.send({ type: 'POLL' });
+        c.actor.send({ type: 'EMAIL.CHECK' });
         return { c, inFlight: c.req.last() };
       }
     }
     throw new Error(name);
   }
-  test.each(['idle', 'requesting', 'rateLimited', 'awaitingStage', 'submitting', 'polling.waiting', 'polling.checking'])(
+  test.each(['idle', 'requesting', 'rateLimited', 'awaitingStage', 'submitting', 'polling.waiting', 'polling.checking.background', 'polling.checking.submissionWaiting'])(
     'CANCEL in %s → cancelled, request aborted, late answer ignored, nothing more sent',
     async (name) => {
       const { c, inFlight } = await inState(name);
-      const [parent, child] = name.split('.');
-      expect(c.snap().value).toEqual(child ? { [parent!]: child } : parent);
+      expect(c.snap().value).toEqual(name.split('.').reduceRight<unknown>((inner, key) => (inner === undefined ? key : { [key]: inner }), undefined));
       const before = c.req.calls.length;
       c.actor.send({ type: 'CANCEL' });
       expect(c.snap().value).toBe('cancelled');

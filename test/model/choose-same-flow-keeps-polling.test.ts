@@ -47,7 +47,7 @@ test.each([
   expect(s.value).toEqual({ polling: 'waiting' });
   expect(selectStage(s)?.type).toBe('m.login.sso');
   await jest.advanceTimersByTimeAsync(MODEL_POLL_MS);
-  expect(actor.getSnapshot().value).toEqual({ polling: 'checking' });
+  expect(actor.getSnapshot().value).toEqual({ polling: { checking: 'background' } });
   expect(req.calls).toHaveLength(calls + 1);
   expect(req.last()).toMatchObject({ background: true, auth: { session: MODEL_SESSION } });
   actor.stop();

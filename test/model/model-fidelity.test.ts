@@ -22,10 +22,10 @@ import {
 /** The chart's leaf states, with the ids of the model. */
 const chartLeaves = new Map(allStateNodes(uiaMachine.root).map((n) => [n.id, n] as const));
 
-/** A model value for a chart leaf id (`uia.polling.waiting` → `{polling: 'waiting'}`). */
+/** A model value for a chart leaf id (`uia.polling.checking.background` → `{polling: {checking: 'background'}}`). */
 function valueOf(id: string): ChartValue {
-  const [, top, sub] = id.split('.');
-  return (sub ? { [top!]: sub } : top) as ChartValue;
+  const [, ...path] = id.split('.');
+  return path.reduceRight<unknown>((inner, key) => (inner === undefined ? key : { [key]: inner }), undefined) as ChartValue;
 }
 
 /** The node and its ancestors up to the root: tags and invokes of a parent apply to its children. */

@@ -132,7 +132,7 @@ describe.each(ways)('restored %s', (_way, persist) => {
     first.email.calls[0]!.ok({ sid: 'SID' });
     await flush();
     first.actor.send({ type: 'SUBMIT_AUTH', auth: { type: 'x.custom', secret: SECRET }, background: true });
-    expect(first.actor.getSnapshot().value).toEqual({ polling: 'checking' });
+    expect(first.actor.getSnapshot().value).toEqual({ polling: { checking: 'background' } });
     const saved = persist(first.actor);
     first.actor.stop();
 
@@ -144,6 +144,38 @@ describe.each(ways)('restored %s', (_way, persist) => {
       auth: { type: EMAIL, threepid_creds: { sid: 'SID', client_secret: 'cs' }, session: S },
     });
     for (const call of second.req.calls) expect(JSON.stringify(call.auth)).not.toContain(SECRET);
+    expect(second.email.calls).toHaveLength(0);
+  });
+
+  test('in polling.checking.submissionWaiting: the waiting submission is sent (in memory) or reported interrupted to its stage (JSON), never stuck', async () => {
+    const first = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' });
+    first.actor.send({ type: 'START' });
+    first.req.last().challenge(emailChallenge);
+    await flush();
+    first.email.calls[0]!.ok({ sid: 'SID' });
+    await flush();
+    first.actor.send({ type: 'POLL' });
+    first.actor.send({ type: 'EMAIL.CHECK' });
+    expect(first.actor.getSnapshot().value).toEqual({ polling: { checking: 'submissionWaiting' } });
+    const saved = persist(first.actor);
+    first.actor.stop();
+
+    const second = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' }, saved);
+    await flush();
+    const snap = second.actor.getSnapshot();
+    expect(snap.status).toBe('active');
+    if (_way === 'in memory') {
+      // The dict survived (a snapshot kept in memory): the submission, never sent before, goes now.
+      expect(second.req.calls).toHaveLength(1);
+      expect(second.req.last()).toMatchObject({ background: false, auth: { type: EMAIL, threepid_creds: { sid: 'SID', client_secret: 'cs' }, session: S } });
+      expect(snap.value).toBe('submitting');
+    } else {
+      // Lost to JSON: the stage is told, and takes the user's click again.
+      expect(second.req.calls).toHaveLength(0);
+      expect(snap.hasTag('busy')).toBe(false);
+      expect(selectStageError(snap)).toBeInstanceOf(NetworkError);
+      expect(selectStageSnapshot(snap)?.hasTag('input')).toBe(true);
+    }
     expect(second.email.calls).toHaveLength(0);
   });
 

@@ -100,7 +100,7 @@ test('neighbour: a background dict (poll.override) restored as its JSON marker d
   actor.send({ type: 'SUBMIT_AUTH', auth: { type: 'm.login.sso' } as AuthDict, background: true });
   const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
   actor.stop();
-  expect(saved.value).toEqual({ polling: 'checking' });
+  expect(saved.value).toEqual({ polling: { checking: 'background' } });
   expect(saved.context.poll.override).toBe('[sealed]');
   const restored = createUiaActor({ stages: stageMachines, request: s.request, snapshot: checkUiaSnapshot(saved) });
   restored.start();
