@@ -186,7 +186,7 @@ export interface BudgetedSpec extends BundleSpec {
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
   return [
-    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.35 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,800 B before the email and SMS stages made their own client secret, core code stopped reading the AuthType object, and the chart lost an assign per negotiation; see the comment above
+    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.4 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,416 B, then 8,503 B once a submission made during a poll waits for it (polling.checking.submissionWaiting, a correctness fix); 8,800 B before the email and SMS stages made their own client secret, core code stopped reading the AuthType object, and the chart lost an assign per negotiation; see the comment above
     { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, with xstate', contents: coreApp('passwordStageMachine'), budget: 21 * KB, kind: 'target' },
     { label: 'isUiaError alone', contents: `export { isUiaError } from 'matrix-uia';`, external: XSTATE, budget: 1 * KB, kind: 'target' },
     {
@@ -200,8 +200,8 @@ export function coreSpecs(): BudgetedSpec[] {
     { label: 'core: createUiaActor + selectors, no stage machine, xstate external', contents: coreApp(''), external: XSTATE, budget: 8.05 * KB, kind: 'guard' },
     { label: 'core + every stage machine (stageMachines), xstate external', contents: coreApp('stageMachines'), external: XSTATE, budget: 11.9 * KB, kind: 'guard' },
     // The whole entry grew with InteractiveAuth's callback isolation and matrix-js-sdk parity (issue 14) and the OAuth 2.0 account-management API (issue 13).
-    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 21.9 * KB, kind: 'guard' },
-    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 34.0 * KB, kind: 'guard' },
+    { label: 'whole core entry (every export of matrix-uia), xstate external', contents: `export * from 'matrix-uia';`, external: XSTATE, budget: 22.0 * KB, kind: 'guard' },
+    { label: 'whole core entry (every export of matrix-uia), with xstate', contents: `export * from 'matrix-uia';`, budget: 34.1 * KB, kind: 'guard' },
   ];
 }
 

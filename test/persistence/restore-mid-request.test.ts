@@ -34,6 +34,7 @@ const EMAIL = 'm.login.email.identity';
 const SECRET = 'correct horse battery';
 const pwChallenge = { session: S, flows: [{ stages: [PW] }], params: {} };
 const emailChallenge = { session: S, flows: [{ stages: [EMAIL] }], params: {} };
+const EMAIL_OPTIONS = { inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' };
 
 type Persist = (actor: UiaActor) => Snapshot<unknown>;
 const ways: [string, Persist][] = [
@@ -55,6 +56,17 @@ function negotiation(options: Record<string, unknown> = {}, snapshot?: Snapshot<
   });
   actor.start();
   return { actor, req, email };
+}
+
+/** A negotiation at the email stage, its token sent (sid `SID`, client secret `cs`), polling. */
+async function atEmailPolling() {
+  const first = negotiation(EMAIL_OPTIONS);
+  first.actor.send({ type: 'START' });
+  first.req.last().challenge(emailChallenge);
+  await flush();
+  first.email.calls[0]!.ok({ sid: 'SID' });
+  await flush();
+  return first;
 }
 
 describe.each(ways)('restored %s', (_way, persist) => {
@@ -125,18 +137,13 @@ describe.each(ways)('restored %s', (_way, persist) => {
   });
 
   test('in polling.checking: checks again at once with the poll dict, never with an app-given background dict', async () => {
-    const first = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' });
-    first.actor.send({ type: 'START' });
-    first.req.last().challenge(emailChallenge);
-    await flush();
-    first.email.calls[0]!.ok({ sid: 'SID' });
-    await flush();
+    const first = await atEmailPolling();
     first.actor.send({ type: 'SUBMIT_AUTH', auth: { type: 'x.custom', secret: SECRET }, background: true });
     expect(first.actor.getSnapshot().value).toEqual({ polling: { checking: 'background' } });
     const saved = persist(first.actor);
     first.actor.stop();
 
-    const second = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' }, saved);
+    const second = negotiation(EMAIL_OPTIONS, saved);
     await flush();
     expect(second.req.calls).toHaveLength(1);
     expect(second.req.last()).toMatchObject({
@@ -148,19 +155,14 @@ describe.each(ways)('restored %s', (_way, persist) => {
   });
 
   test('in polling.checking.submissionWaiting: the waiting submission is sent (in memory) or reported interrupted to its stage (JSON), never stuck', async () => {
-    const first = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' });
-    first.actor.send({ type: 'START' });
-    first.req.last().challenge(emailChallenge);
-    await flush();
-    first.email.calls[0]!.ok({ sid: 'SID' });
-    await flush();
+    const first = await atEmailPolling();
     first.actor.send({ type: 'POLL' });
     first.actor.send({ type: 'EMAIL.CHECK' });
     expect(first.actor.getSnapshot().value).toEqual({ polling: { checking: 'submissionWaiting' } });
     const saved = persist(first.actor);
     first.actor.stop();
 
-    const second = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' }, saved);
+    const second = negotiation(EMAIL_OPTIONS, saved);
     await flush();
     const snap = second.actor.getSnapshot();
     expect(snap.status).toBe('active');
@@ -180,7 +182,7 @@ describe.each(ways)('restored %s', (_way, persist) => {
   });
 
   test('an email stage in requestingToken asks again with the same send_attempt', async () => {
-    const first = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' });
+    const first = negotiation(EMAIL_OPTIONS);
     first.actor.send({ type: 'START' });
     first.req.last().challenge(emailChallenge);
     await flush();
@@ -189,7 +191,7 @@ describe.each(ways)('restored %s', (_way, persist) => {
     const saved = persist(first.actor);
     first.actor.stop();
 
-    const second = negotiation({ inputs: { emailAddress: 'a@example.org' }, clientSecret: 'cs' }, saved);
+    const second = negotiation(EMAIL_OPTIONS, saved);
     await flush();
     expect(second.email.calls.map((c) => c.req)).toEqual([{ email: 'a@example.org', clientSecret: 'cs', attempt: 1, session: S }]);
     expect(second.req.calls).toHaveLength(0);
