@@ -29,13 +29,19 @@ function server() {
   return { calls, request };
 }
 
-/** A real persisted snapshot of a chart polling a fallback stage, as JSON data. */
-async function pollingSnapshot(): Promise<Record<string, any>> {
-  const s = server();
+/** A started chart on `s`, its first 401 answered: the fallback (SSO) stage open, polling. */
+async function atSsoStage(s: ReturnType<typeof server>) {
   const actor = createUiaActor({ stages: stageMachines, request: s.request, homeserverUrl: 'https://hs.example' });
   actor.start();
   actor.send({ type: 'START' });
   await jest.advanceTimersByTimeAsync(10);
+  return actor;
+}
+
+/** A real persisted snapshot of a chart polling a fallback stage, as JSON data. */
+async function pollingSnapshot(): Promise<Record<string, any>> {
+  const s = server();
+  const actor = await atSsoStage(s);
   expect(actor.getSnapshot().value).toEqual({ polling: 'waiting' });
   const json = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
   actor.stop();
@@ -94,10 +100,7 @@ test('a raw snapshot is refused by createUiaActor: InvalidOptionsError naming ch
 
 test('neighbour: a background dict (poll.override) restored as its JSON marker does not crash the check', async () => {
   const s = server();
-  const actor = createUiaActor({ stages: stageMachines, request: s.request, homeserverUrl: 'https://hs.example' });
-  actor.start();
-  actor.send({ type: 'START' });
-  await jest.advanceTimersByTimeAsync(10);
+  const actor = await atSsoStage(s);
   actor.send({ type: 'SUBMIT_AUTH', auth: { type: 'm.login.sso' } as AuthDict, background: true });
   const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
   actor.stop();
@@ -113,10 +116,7 @@ test('neighbour: a background dict (poll.override) restored as its JSON marker d
 
 test('a snapshot saved before polling.checking had sub-states ({polling: "checking"}) resumes its check', async () => {
   const s = server();
-  const actor = createUiaActor({ stages: stageMachines, request: s.request, homeserverUrl: 'https://hs.example' });
-  actor.start();
-  actor.send({ type: 'START' });
-  await jest.advanceTimersByTimeAsync(10);
+  const actor = await atSsoStage(s);
   actor.send({ type: 'POLL' });
   const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot()));
   actor.stop();
