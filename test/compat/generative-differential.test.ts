@@ -18,7 +18,7 @@
  */
 import fc from 'fast-check';
 import { CallbackError } from '../../src/errors/callback-error';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { AppCallbackError, canon, caseArb, comparable, cutAt, firstDifference, play, type Case, type Entry, type Run } from './generative';
 import { loadInteractiveAuthSdk } from './load-sdk';
 
@@ -92,4 +92,4 @@ test('matrix-uia InteractiveAuth behaves as matrix-js-sdk 36.2.0 and 43.0.0 on g
       tally,
     },
   );
-});
+}, propertyTimeout());

@@ -18,7 +18,8 @@ const DUMMY = 'm.login.dummy';
 const RECAPTCHA = 'm.login.recaptcha';
 const uia = (body: Record<string, unknown>): Answer => ({ status: 401, body });
 
-jest.setTimeout(10_000);
+// A hang guard, not a speed budget (runs are in-process and bounded by their steps).
+jest.setTimeout(60_000);
 
 beforeAll(() => {
   loadSdk();

@@ -25,6 +25,16 @@ export function fcParams(scale = 1): { seed: number; numRuns: number } {
   return { seed: FC_SEED, numRuns: Math.max(1, Math.round(FC_RUNS * scale)) };
 }
 
+/**
+ * Jest timeout of a test that checks properties: a hang guard only, never a verdict. A run is
+ * bounded by its case count (`FC_RUNS`), so the guard grows with it: 200 ms per case (costly
+ * properties run a fraction of FC_RUNS), at least 3 minutes. Jest's default 20 s failed
+ * `npm run test:fuzz` (5,000 cases) and was too close for a loaded machine at 200.
+ */
+export function propertyTimeout(): number {
+  return Math.max(180_000, FC_RUNS * 200);
+}
+
 /** Counters a property fills while it runs: what was tried and what happened. */
 export class Tally {
   readonly counts: Record<string, Record<string, number>> = {};

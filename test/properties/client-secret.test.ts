@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { createUiaActor } from '../../src/api/create-uia-machine';
 import { generateClientSecret, isValidClientSecret } from '../../src/secrets/client-secret';
 import { InvalidOptionsError } from '../../src/errors/errors';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 
@@ -46,7 +46,7 @@ test('generated client secrets match the spec grammar and do not repeat', async 
     }),
     { suite: 'client-secret', property: 'Generated client secrets have the spec charset and the asked length, and never repeat', tried: 'lengths 1 to 255', tally },
   );
-});
+}, propertyTimeout());
 
 const badSecretArb = fc.oneof(
   fc.constant(''),
@@ -76,4 +76,4 @@ test('an app-given client_secret is validated: a bad one fails START with Invali
     }),
     { suite: 'client-secret', property: 'An app-given client secret is accepted only if it matches the spec grammar; otherwise START fails with InvalidOptionsError before any request', tried: 'empty, over-long, and out-of-charset strings (any unicode), and valid ones', tally },
   );
-});
+}, propertyTimeout());

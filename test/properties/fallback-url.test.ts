@@ -11,7 +11,7 @@ import { createUiaActor } from '../../src/api/create-uia-machine';
 import { ProtocolError } from '../../src/errors/errors';
 import { getFallbackUrl } from '../../src/decisions/fallback-url';
 import { selectExternalUrl } from '../../src/api/selectors';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 
@@ -36,7 +36,7 @@ test('odd session ids and stage types stay inside their query parameter and path
     }),
     { suite: 'fallback-url', property: 'getFallbackUrl keeps any session id inside ?session= and any stage type inside its path segment, on the homeserver origin and prefix', tried: 'session ids and stage types mixing &, #, /, ?x=, %, unicode, NUL and random graphemes; five homeserver URL shapes', tally },
   );
-});
+}, propertyTimeout());
 
 test('the SSO stage exposes the fallback URL of its odd session, unaltered', async () => {
   const tally = new Tally();
@@ -57,7 +57,7 @@ test('the SSO stage exposes the fallback URL of its odd session, unaltered', asy
     }),
     { suite: 'fallback-url', property: 'An m.login.sso stage opens the fallback URL carrying its (odd) session unaltered', tried: 'odd session ids from a 401 offering only m.login.sso', tally, scale: 0.5 },
   );
-});
+}, propertyTimeout());
 
 test('an m.oauth page that is not http(s) is refused with a ProtocolError', async () => {
   const tally = new Tally();
@@ -75,7 +75,7 @@ test('an m.oauth page that is not http(s) is refused with a ProtocolError', asyn
     }),
     { suite: 'fallback-url', property: 'An m.oauth approval page that is not an http(s) URL is never exposed: the negotiation fails with ProtocolError', tried: 'javascript:, data:, file:, vbscript:, empty and random non-http strings', tally, scale: 0.25 },
   );
-});
+}, propertyTimeout());
 
 test('dot-segment stage types are refused, never resolved to another page', () => {
   expect(() => getFallbackUrl('https://hs.example.org', '..', 'S')).toThrow(ProtocolError);

@@ -20,7 +20,7 @@ import { checkUiaSnapshot } from '../../src/api/restore-snapshot';
 import { runUia } from '../../src/api/run-uia';
 import type { AuthDict } from '../../src/types';
 import { keepUntrusted } from '../../src/secrets/untrusted';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { HttpError } from '../helpers/http-error';
 
 
@@ -57,7 +57,7 @@ test('no unattended negotiation makes more than maxUnattendedRequests + 2 reques
       scale: 0.5,
     },
   );
-});
+}, propertyTimeout());
 
 /** A generated body with distinctive secrets under credential keys, nested anywhere (JSON text too). */
 const secret = fc.string({ minLength: 6, maxLength: 12 }).map((s) => `Sx${s.replace(/[^a-zA-Z0-9]/g, 'q')}Zq`);
@@ -117,7 +117,7 @@ test('the copy kept of an error body is bounded, plain JSON, and never holds a c
       tally,
     },
   );
-});
+}, propertyTimeout());
 
 beforeAll(() => jest.useFakeTimers());
 afterAll(() => jest.useRealTimers());
@@ -184,4 +184,4 @@ test('a tampered snapshot is refused with a typed error, or restores into a char
       scale: 0.5,
     },
   );
-});
+}, propertyTimeout());

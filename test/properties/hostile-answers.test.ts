@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { answerArb, answerKind, PLAUSIBLE_PARAMS, REAL_FLOWS, secretsArb, userActionArb } from '../helpers/fuzz-arbitraries';
 import { captureConsole, FuzzDriver, watchUnhandledRejections } from '../helpers/fuzz-driver';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer } from '../helpers/fuzz-server';
 import type { RequestTokenResponse } from '../../src/types';
 
@@ -112,4 +112,4 @@ test('arbitrary server answers never crash, hang or stall the chart, and never o
     tally,
     scale: 1,
   });
-});
+}, propertyTimeout());

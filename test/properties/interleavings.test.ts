@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { answerArb, answerKind, PLAUSIBLE_PARAMS, REAL_FLOWS, secretsArb, userActionArb, type UserAction } from '../helpers/fuzz-arbitraries';
 import { captureConsole, FuzzDriver, stateName } from '../helpers/fuzz-driver';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer } from '../helpers/fuzz-server';
 
 type Step =
@@ -129,4 +129,4 @@ test('interleaved user events, answers, faults and timers: consistent, and inert
   });
   // A hang guard, not a speed budget: the runs are bounded by count (fast-check), and a loaded
   // 2-core machine (CI beside a second `npm test`) took over 20 s.
-}, 180_000);
+}, propertyTimeout());

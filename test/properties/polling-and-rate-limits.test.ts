@@ -13,7 +13,7 @@
 import fc from 'fast-check';
 import { RateLimitedError } from '../../src/errors/errors';
 import { FuzzDriver } from '../helpers/fuzz-driver';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer, type FuzzCall } from '../helpers/fuzz-server';
 
 const FLOW = ['m.login.password', 'm.login.email.identity'];
@@ -156,4 +156,4 @@ test('polling never sends the password, backs off, and waits out 429s', async ()
     tally,
     scale: 0.5,
   });
-});
+}, propertyTimeout());

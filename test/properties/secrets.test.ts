@@ -16,7 +16,7 @@
 import fc from 'fast-check';
 import { secretArb, secretsArb, userActionArb, type UserAction } from '../helpers/fuzz-arbitraries';
 import { captureConsole, FuzzDriver } from '../helpers/fuzz-driver';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer, createFuzzSideFunction, type FuzzAnswer, type FuzzCall } from '../helpers/fuzz-server';
 
 const SECRET_STAGES = ['m.login.password', 'm.login.recaptcha', 'm.login.registration_token', 'm.login.msisdn', 'm.login.email.identity', 'm.login.terms'];
@@ -155,4 +155,4 @@ test('secrets are sent only where they belong and never observable elsewhere', a
     tally,
     scale: 0.5,
   });
-});
+}, propertyTimeout());

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { createUiaActor } from '../../src/api/create-uia-machine';
 import { SessionMismatchError } from '../../src/errors/errors';
 import { assertSnapshotBinding, canonicalJson, checkSessionBinding, requestFingerprint } from '../../src/decisions/session-binding';
-import { checkProperty, Tally } from '../helpers/fuzz-report';
+import { checkProperty, Tally, propertyTimeout } from '../helpers/fuzz-report';
 import { createFuzzServer } from '../helpers/fuzz-server';
 import { stageMachines } from '../../machines/stages';
 
@@ -39,7 +39,7 @@ test('fingerprints ignore key order and auth, and change with method, path or bo
     }),
     { suite: 'session-binding', property: 'requestFingerprint ignores key order, method case and auth, and changes with method, path or body', tried: 'pairs of generated requests (3 methods, 3 paths, JSON bodies) and random auth dicts', tally },
   );
-});
+}, propertyTimeout());
 
 test('resuming a session for another request fails START with SessionMismatchError and sends nothing', async () => {
   const saved = await requestFingerprint({ method: 'POST', path: '/_matrix/client/v3/account/password', body: { new_password: 'a', logout_devices: false } });
