@@ -170,6 +170,8 @@ export interface BudgetedSpec extends BundleSpec {
   budget: number;
   /** `target`: a limit an issue sets (issues 7 and 12); `guard`: the achieved figure rounded up, so CI catches growth. */
   kind: 'target' | 'guard';
+  /** For a guard held where an issue's target is missed: that target (gzipped bytes), printed with the figure so CI shows the distance. */
+  missedTarget?: number;
 }
 
 /**
@@ -186,7 +188,7 @@ export interface BudgetedSpec extends BundleSpec {
 export function coreSpecs(): BudgetedSpec[] {
   const KB = 1024;
   return [
-    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.4 * KB, kind: 'guard' }, // target 8.0 KB (issue 12) missed: 8,416 B, then 8,503 B once a submission made during a poll waits for it (polling.checking.submissionWaiting, a correctness fix); 8,800 B before the email and SMS stages made their own client secret, core code stopped reading the AuthType object, and the chart lost an assign per negotiation; see the comment above
+    { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, xstate external', contents: coreApp('passwordStageMachine'), external: XSTATE, budget: 8.4 * KB, kind: 'guard', missedTarget: 8 * KB }, // target 8.0 KB (issue 12) missed: 8,416 B, then 8,503 B once a submission made during a poll waits for it (polling.checking.submissionWaiting, a correctness fix); 8,800 B before the email and SMS stages made their own client secret, core code stopped reading the AuthType object, and the chart lost an assign per negotiation; see the comment above
     { label: 'password dialog: createUiaActor + selectors + passwordStageMachine, with xstate', contents: coreApp('passwordStageMachine'), budget: 21 * KB, kind: 'target' },
     { label: 'isUiaError alone', contents: `export { isUiaError } from 'matrix-uia';`, external: XSTATE, budget: 1 * KB, kind: 'target' },
     {

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     const figure = await measureBundle(spec);
     const over = figure.gzipped > spec.budget;
     console.log(
-      `${over ? 'FAIL' : 'ok  '} ${spec.label}: ${kbOf(figure.gzipped)} gzipped (${figure.gzipped} B; ${kbOf(figure.minified)} minified), budget ${kbOf(spec.budget)} (${spec.kind}, ${spec.budget - figure.gzipped} B left)`,
+      `${over ? 'FAIL' : 'ok  '} ${spec.label}: ${kbOf(figure.gzipped)} gzipped (${figure.gzipped} B; ${kbOf(figure.minified)} minified), budget ${kbOf(spec.budget)} = ${Math.floor(spec.budget)} B (${spec.kind}, ${over ? `${figure.gzipped - Math.floor(spec.budget)} B over` : `${Math.floor(spec.budget) - figure.gzipped} B left`})${spec.missedTarget === undefined ? '' : `; issue target ${kbOf(spec.missedTarget)} = ${spec.missedTarget} B, ${figure.gzipped > spec.missedTarget ? `missed by ${figure.gzipped - spec.missedTarget} B` : 'met'}`}`,
     );
     if (over) {
       failed = true;
