@@ -17,20 +17,54 @@ const SPEC = /^[0-9a-zA-Z.=_-]{1,255}$/;
 
 afterEach(() => jest.restoreAllMocks());
 
+/** The generator of a fresh copy of its module: an empty pool, so its first secret draws new bytes. */
+function freshGenerator(): typeof generateClientSecret {
+  let fresh!: typeof generateClientSecret;
+  jest.isolateModules(() => {
+    fresh = (jest.requireActual('../../src/secrets/client-secret') as typeof import('../../src/secrets/client-secret')).generateClientSecret;
+  });
+  return fresh;
+}
+
 test('a generated client_secret comes from crypto.getRandomValues', () => {
+  const generate = freshGenerator();
   const spy = jest.spyOn(globalThis.crypto, 'getRandomValues');
-  const secret = generateClientSecret();
+  const secret = generate();
   expect(spy).toHaveBeenCalled();
   expect(secret).toMatch(SPEC);
   expect(secret).toHaveLength(32);
 });
 
 test('a generated client_secret is built from the random bytes only (all zero bytes give all "0")', () => {
+  const generate = freshGenerator();
   jest.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation((a: ArrayBufferView) => {
     new Uint8Array(a.buffer, a.byteOffset, a.byteLength).fill(0);
     return a;
   });
-  expect(generateClientSecret()).toBe('0'.repeat(32));
+  expect(generate()).toBe('0'.repeat(32));
+});
+
+test('random bytes are drawn a block at a time, each used once and zeroed in the pool once spent', () => {
+  const generate = freshGenerator();
+  const blocks: Uint8Array[] = [];
+  let next = 0;
+  // Bytes 0, 1, 2, ... (mod 198: every one accepted), so which byte made which character is known.
+  jest.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation((a: ArrayBufferView) => {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = next++ % 198;
+    blocks.push(bytes);
+    return a;
+  });
+  const CHARS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.=_-';
+  const expected = (from: number) => Array.from({ length: 32 }, (_, i) => CHARS[((from + i) % 198) % 66]).join('');
+  // 512 bytes a block: 16 secrets of 32 characters from the first, the 17th from a second block.
+  const secrets = Array.from({ length: 17 }, () => generate());
+  expect(blocks).toHaveLength(2);
+  secrets.forEach((s, k) => expect(s).toBe(expected(32 * k)));
+  // No byte a secret used stays in the pool: the first block is all zero, the second from byte 32 on is unused.
+  expect(blocks[0]!.every((b) => b === 0)).toBe(true);
+  expect(blocks[1]!.subarray(0, 32).every((b) => b === 0)).toBe(true);
+  expect(blocks[1]![32]).toBe((512 + 32) % 198);
 });
 
 test('generated client secrets match the spec grammar and do not repeat', async () => {

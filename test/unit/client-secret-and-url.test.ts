@@ -34,10 +34,12 @@ describe('generateClientSecret', () => {
       expect(n).toBeLessThan(1300);
     }
   });
-  test('uses crypto.getRandomValues', () => {
+  test('uses crypto.getRandomValues, a block of bytes for several secrets', () => {
     const spy = jest.spyOn(globalThis.crypto, 'getRandomValues');
-    generateClientSecret();
-    expect(spy).toHaveBeenCalled();
+    // 512 bytes a block, about 42 a secret: 100 secrets draw several blocks, never one per secret.
+    for (let i = 0; i < 100; i++) generateClientSecret();
+    expect(spy.mock.calls.length).toBeGreaterThanOrEqual(6);
+    expect(spy.mock.calls.length).toBeLessThanOrEqual(10);
     spy.mockRestore();
   });
 });
