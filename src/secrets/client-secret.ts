@@ -5,25 +5,16 @@
 /** The spec's grammar for `client_secret`: `[0-9a-zA-Z.=_-]`, 1 to 255 characters. */
 const CLIENT_SECRET_RE = /^[0-9a-zA-Z.=_-]{1,255}$/;
 
-/** Random bytes drawn ahead for secrets (512: about a dozen secrets), and how many are spent. */
+/**
+ * Random bytes drawn ahead for secrets (512: about a dozen secrets), and how many are spent. One
+ * `crypto.getRandomValues` per secret was about 6% of the drop-in's CPU per negotiation (it makes
+ * a secret in its constructor, as matrix-js-sdk does); Node's `crypto.randomUUID()` keeps an
+ * entropy cache for the same reason. A spent byte is zeroed, so the pool holds only bytes no
+ * secret has used. `null` until the first secret: a top-level allocation would stay in every
+ * app's bundle (the core imports this module for `isValidClientSecret`).
+ */
 let pool: Uint8Array | null = null;
 let spent = 0;
-
-/**
- * The next byte from `crypto.getRandomValues`, drawn a block at a time: one call per secret was
- * about 6% of the drop-in's CPU per negotiation (it makes a secret in its constructor, as
- * matrix-js-sdk does), as Node's `crypto.randomUUID()` keeps an entropy cache for the same reason.
- * A spent byte is zeroed, so the pool holds only bytes no secret has used.
- */
-function randomByte(): number {
-  if (!pool || spent === pool.length) {
-    pool = globalThis.crypto.getRandomValues(new Uint8Array(512));
-    spent = 0;
-  }
-  const b = pool[spent]!;
-  pool[spent++] = 0;
-  return b;
-}
 
 /**
  * A fresh client secret: 32 characters from the spec's charset, from `crypto.getRandomValues`.
@@ -38,7 +29,12 @@ export function generateClientSecret(length = 32): string {
   const chars = '0123456789' + letters + letters.toUpperCase() + '.=_-';
   let out = '';
   while (out.length < length) {
-    const b = randomByte();
+    if (!pool || spent === pool.length) {
+      pool = globalThis.crypto.getRandomValues(new Uint8Array(512));
+      spent = 0;
+    }
+    const b = pool[spent]!;
+    pool[spent++] = 0;
     if (b < 198) out += chars[b % 66];
   }
   return out;
