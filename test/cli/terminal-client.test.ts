@@ -10,14 +10,14 @@ import { createMatrixClient, deleteDevice, loginWithPassword } from '../../src/f
 import { DEMO_ACCOUNT, delegatedConfig, startHomeserver, type HomeserverConfig, type StartedHomeserver } from '../../src/testing';
 import { version } from '../../package.json';
 import { TmuxSession } from './tmux';
+import { tsCommand } from '../helpers/ts-process';
 
 const ROOT = resolve(__dirname, '../..');
-const TSX = resolve(ROOT, 'node_modules/.bin/tsx');
 const MAIN = resolve(ROOT, 'src/cli/main.ts');
 const TOUR = resolve(ROOT, 'src/cli/start.ts');
 const ALICE = { userId: '@alice:localhost', password: 'old-secret-pw' };
 
-// Each test starts the client with tsx (a TypeScript compile at start-up): give it room.
+// Each test starts the client with the tsx hook (a TypeScript compile at start-up): give it room.
 jest.setTimeout(120000);
 
 let sessions: TmuxSession[] = [];
@@ -40,7 +40,9 @@ async function serve(config: HomeserverConfig = {}): Promise<StartedHomeserver> 
 /** Runs the CLI in a fresh tmux session (a real pseudo-terminal). */
 function cliInTmux(args: string[], env: Record<string, string> = {}): TmuxSession {
   const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-  const t = TmuxSession.start(`uia-cli-${process.pid}-${++counter}`, `cd '${ROOT}' && '${TSX}' '${MAIN}' ${quoted}`, { NO_COLOR: '1', ...env });
+  const [node, hook] = tsCommand(MAIN);
+  const command = [node, ...hook].map((a) => `'${a}'`).join(' ');
+  const t = TmuxSession.start(`uia-cli-${process.pid}-${++counter}`, `cd '${ROOT}' && ${command} ${quoted}`, { NO_COLOR: '1', ...env });
   sessions.push(t);
   return t;
 }
@@ -54,7 +56,7 @@ function cliProcess(
   return new Promise((done, fail) => {
     const { FORCE_COLOR: _inheritedForceColor, ...parentEnv } = process.env;
     void _inheritedForceColor;
-    const child = spawn(TSX, [io.script ?? MAIN, ...args], { cwd: ROOT, env: { ...parentEnv, NO_COLOR: '1', ...env }, stdio: [io.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(...tsCommand(io.script ?? MAIN, args), { cwd: ROOT, env: { ...parentEnv, NO_COLOR: '1', ...env }, stdio: [io.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     if (io.stdin !== undefined) child.stdin!.end(io.stdin);
     let stdout = '';
     let stderr = '';
@@ -339,7 +341,7 @@ describe('conventions as a plain child process (#16.2, #16.3)', () => {
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     const port = (silent.address() as { port: number }).port;
     try {
-      const child = spawn(TSX, [MAIN, 'delete-device', 'PHONE', '--homeserver', `http://127.0.0.1:${port}`, '--json'], {
+      const child = spawn(...tsCommand(MAIN, ['delete-device', 'PHONE', '--homeserver', `http://127.0.0.1:${port}`, '--json']), {
         cwd: ROOT,
         env: { ...process.env, NO_COLOR: '1', MATRIX_UIA_ACCESS_TOKEN: 'tok' },
         stdio: ['ignore', 'pipe', 'pipe'],

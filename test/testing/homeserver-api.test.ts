@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createHomeserver, DEMO_ACCOUNT, demoConfig, startHomeserver, type StartedHomeserver } from '../../src/testing';
 import { passwordAuth, V3 } from './support';
+import { tsCommand } from '../helpers/ts-process';
 
 describe('fetch adapter and listeners', () => {
   it('returns real Response objects, resolves relative URLs, and honours an aborted signal', async () => {
@@ -174,7 +175,7 @@ describe('state handles', () => {
 describe('npm run homeserver (src/testing/cli.ts)', () => {
   it('prints its URL and the demo account, serves, and stops on SIGINT', async () => {
     const root = resolve(__dirname, '../..');
-    const child = spawn(process.execPath, [resolve(root, 'node_modules/tsx/dist/cli.mjs'), 'src/testing/cli.ts', '--port', '0', '--quiet'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(...tsCommand('src/testing/cli.ts', ['--port', '0', '--quiet']), { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     const url = await new Promise<string>((resolveUrl, reject) => {
       const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 15000);

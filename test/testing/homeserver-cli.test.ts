@@ -23,9 +23,9 @@ import { AccountManagementRequiredError } from '../../src/errors/delegated-error
 import { DEMO_ACCOUNT, DEMO_LEAVING_ACCOUNT, DEMO_NEW_ACCOUNT, type Homeserver } from '../../src/testing';
 import { DEFAULT_PORT, homeserverUsage, parseHomeserverArgs, runHomeserverCli, type RunningHomeserverCli } from '../../src/testing/homeserver-cli';
 import { DEMO_MSISDN, HOMESERVER_PRESETS } from '../../src/testing/homeserver-presets';
+import { tsCommand } from '../helpers/ts-process';
 
 const ROOT = resolve(__dirname, '../..');
-const TSX = resolve(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const EMAIL = 'm.login.email.identity';
 const KEY = Buffer.alloc(32, 9).toString('base64').replace(/=+$/, '');
 
@@ -344,7 +344,7 @@ test('bad arguments: exit 2, the reason and the usage on stderr; --help: exit 0 
 
 /** Runs `tsx src/testing/cli.ts args` until `until` matches its stdout (or it exits). */
 function spawnCli(args: string[], until?: RegExp): Promise<{ out: string; err: string; code: number | null; stop(): Promise<number | null> }> {
-  const child = spawn(process.execPath, [TSX, 'src/testing/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...tsCommand('src/testing/cli.ts', args), { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
