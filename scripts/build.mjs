@@ -70,20 +70,21 @@ function rewriteSpecifier(fromDir, spec, ext) {
   return rel;
 }
 
-/** Keeps each module its own file: relative imports stay imports, pointed at the output file. */
-const oneFilePerModule = (ext, entries) => ({
-  name: 'one-file-per-module',
-  setup(b) {
-    b.onResolve({ filter: /^\.\.?\// }, (args) => {
-      if (args.kind === 'entry-point') return undefined;
-      const file = resolveSource(args.resolveDir, args.path);
-      if (!file || !entries.has(file)) throw new Error(`${args.importer}: ${args.path} is not a library module`);
-      return { path: rewriteSpecifier(args.resolveDir, args.path, ext), external: true };
-    });
-    // Bare imports (xstate, react, node:*) are the app's: never bundled.
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.kind === 'entry-point' ? undefined : { path: args.path, external: true }));
-  },
-});
+// Relative specifiers in `from '…'`, `import('…')`, `import '…'` and `require('…')`, including tsc's
+// `import(".")` in declarations.
+const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+|\brequire\s*\(\s*)(['"])(\.\.?(?:\/[^'"]*)?)\2/g;
+
+/**
+ * `text` (a module of `sourceDir`) with every relative specifier pointed at the output file it
+ * names; throws for one that names no library module (a test helper, the CLI).
+ */
+function rewriteSpecifiers(text, sourceDir, ext, entries) {
+  return text.replace(SPECIFIER, (_, head, q, spec) => {
+    const file = resolveSource(sourceDir, spec);
+    if (!file || (entries && !entries.has(file))) throw new Error(`${path.relative(root, sourceDir)}: ${spec} is not a library module`);
+    return `${head}${q}${rewriteSpecifier(sourceDir, spec, ext)}${q}`;
+  });
+}
 
 /** Marks the packages whose names match `filter` free of side effects (tree-shaken per module). */
 function sideEffectFree(filter) {
@@ -127,19 +128,30 @@ for (const [format, ext] of [
   ['esm', '.mjs'],
   ['cjs', '.cjs'],
 ]) {
-  await build({
+  // Not bundled (`bundle: false`): each module is compiled on its own, so its top-level `const`s stay
+  // `const`. Bundling turns them into `var`, and an app's bundler inlines a constant from another
+  // module (limits.ts's numbers into the 401 checks) only when it is a `const`: 43 B gzipped of the
+  // password dialog. Specifiers are rewritten after (rewriteSpecifiers); `isolatedModules` keeps every
+  // module compilable alone (type-only imports are marked so and dropped).
+  const result = await build({
     entryPoints: sources,
     outdir: dist,
     outbase: root,
     outExtension: { '.js': ext },
-    bundle: true,
+    bundle: false,
     format,
     platform: 'neutral',
     target: 'es2022',
     sourcemap: false,
-    plugins: [oneFilePerModule(ext, entrySet)],
+    write: false,
     logLevel: 'warning',
   });
+  for (const out of result.outputFiles) {
+    const source = path.join(root, path.relative(dist, out.path)).replace(/\.(m|c)js$/, '');
+    const sourceDir = path.dirname(source);
+    mkdirSync(path.dirname(out.path), { recursive: true });
+    writeFileSync(out.path, rewriteSpecifiers(out.text, sourceDir, ext, entrySet));
+  }
   console.log(`built ${sources.length} ${format} modules`);
 }
 
@@ -176,8 +188,6 @@ if (existsSync(path.join(root, 'src/cli/main.ts'))) {
 const typesDir = path.join(dist, 'types');
 execFileSync(process.execPath, [path.join(root, 'node_modules/typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json'), '--outDir', typesDir], { stdio: 'inherit' });
 let declarations = 0;
-// Relative specifiers in `from '…'`, `import('…')` and `import '…'`, including tsc's `import(".")`.
-const SPECIFIER = /(\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)(['"])(\.\.?(?:\/[^'"]*)?)\2/g;
 const copyDeclarations = (dir) => {
   for (const name of readdirSync(dir)) {
     const file = path.join(dir, name);
@@ -195,7 +205,7 @@ const copyDeclarations = (dir) => {
     ]) {
       const out = path.join(dist, rel.replace(/\.d\.ts$/, dts));
       mkdirSync(path.dirname(out), { recursive: true });
-      writeFileSync(out, text.replace(SPECIFIER, (_, head, q, spec) => `${head}${q}${rewriteSpecifier(sourceDir, spec, ext)}${q}`));
+      writeFileSync(out, rewriteSpecifiers(text, sourceDir, ext));
     }
     declarations++;
   }
