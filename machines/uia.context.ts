@@ -5,6 +5,7 @@ import { isValidClientSecret } from '../src/secrets/client-secret';
 import { InvalidOptionsError } from '../src/errors/errors';
 import { Sealed, unseal } from '../src/secrets/secret';
 import { checkSessionBinding } from '../src/decisions/session-binding';
+import { isFiniteNonNegative } from '../src/decisions/parse-auth-response';
 import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
 
@@ -47,7 +48,7 @@ function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
 }
 
 function positive(v: number | undefined, fallback: number): number {
-  return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback;
+  return isFiniteNonNegative(v) ? v : fallback;
 }
 
 /** Each number of `defaults` taken from `given` when it is a finite number ≥ 0 (one loop: fewer bytes than a line per field). */

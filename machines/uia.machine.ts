@@ -181,23 +181,14 @@ function withSession(auth: AuthDict | null, session: string | undefined): AuthDi
   return { ...(auth ?? {}), session } as AuthDict;
 }
 
-/** The stage-forwarded user events: accepted in any live state, judged by the stage itself. */
-const FORWARDED = [
-  'PASSWORD.SUBMIT',
-  'RECAPTCHA.SUBMIT',
-  'TERMS.TOGGLE',
-  'TERMS.ACCEPT_ALL',
-  'TERMS.SUBMIT',
-  'TOKEN.SUBMIT',
-  'EMAIL.SET_ADDRESS',
-  'EMAIL.RESEND',
-  'EMAIL.CHECK',
-  'MSISDN.RESEND',
-  'MSISDN.SUBMIT_CODE',
-  'FALLBACK.DONE',
-  'OAUTH.DONE',
-  'STAGE.RETRY',
-] as const;
+/**
+ * The stage-forwarded user events: accepted in any live state, judged by the stage itself. Each
+ * stage's events share its namespace (`PASSWORD.SUBMIT`, `EMAIL.RESEND`), so a partial wildcard
+ * per namespace forwards them all, an event a stage adds later included; `STAGE.*` is not one:
+ * that namespace is the stages' own protocol with this chart (STAGE.SUBMIT, STAGE.POLL, ...), of
+ * which only the user's retry is forwarded.
+ */
+const FORWARDED = ['PASSWORD.*', 'RECAPTCHA.*', 'TERMS.*', 'TOKEN.*', 'EMAIL.*', 'MSISDN.*', 'FALLBACK.*', 'OAUTH.*', 'STAGE.RETRY'] as const;
 
 /**
  * The stage actors as typed for the chart: every kind may be provided, and `createUiaMachine` /
@@ -240,7 +231,8 @@ export const uiaMachine = setup({
     /** 5xx during a background poll is a passing fault, like a network error: keep polling. */
     isServerFault: ({ context, event }) => {
       const a = answer(context, event);
-      return a.kind === 'error' && 'httpStatus' in a.error && a.error.httpStatus >= 500;
+      // A ProtocolError (a malformed 401) has no status: no fault to wait out.
+      return a.kind === 'error' && ((a.error as { httpStatus?: number }).httpStatus ?? 0) >= 500;
     },
     retryIsSubmit: ({ context }) => context.retry.target === 'submitting',
     noFlow: ({ context }) => nextStep(context).kind === 'noFlow',
@@ -339,7 +331,8 @@ export const uiaMachine = setup({
     openStage: enqueueActions(({ context, enqueue, check }) => {
       const step = nextStep(context);
       if (step.kind !== 'stage') return;
-      if (stageOpen(context)) enqueue.stopChild('stage');
+      // Stopping a child that does not exist (no stage open yet) is a no-op in XState.
+      enqueue.stopChild('stage');
       const { settings } = context;
       const native = stageKindFor(step.stage, settings.supportedStages);
       // XState types `check` in setup's actions for inline guards only; named ones resolve at run time.

@@ -13,12 +13,16 @@ import { activeIds, activeLeaf, chartTree, layers, nextStates, transitionsIn, ty
 
 const STAGE_MACHINES: Record<StageKind, AnyStateMachine> = stageMachines;
 
-/** The parent's forwarded stage events: drawn once as a note, not on every state. */
-const FORWARDED = new Set([
-  'PASSWORD.SUBMIT', 'RECAPTCHA.SUBMIT', 'TERMS.TOGGLE', 'TERMS.ACCEPT_ALL', 'TERMS.SUBMIT', 'TOKEN.SUBMIT',
-  'EMAIL.SET_ADDRESS', 'EMAIL.RESEND', 'EMAIL.CHECK', 'MSISDN.RESEND', 'MSISDN.SUBMIT_CODE', 'FALLBACK.DONE',
-  'OAUTH.DONE', 'STAGE.RETRY',
-]);
+/**
+ * The parent's forwarded stage events (`PASSWORD.*`, ..., `STAGE.RETRY`: the root's transitions
+ * whose action is `forwardToStage`), read from the chart so the two cannot disagree: drawn once as
+ * a note, not on every state.
+ */
+const FORWARDED = new Set(
+  Object.entries(uiaMachine.root.on as Record<string, Array<{ actions: readonly unknown[] }>>)
+    .filter(([, list]) => list.some((t) => t.actions.includes('forwardToStage')))
+    .map(([type]) => type),
+);
 
 const PARENT_TREE = chartTree(uiaMachine, FORWARDED);
 

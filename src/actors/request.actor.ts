@@ -6,7 +6,7 @@
  * any, is dropped by XState.
  */
 import { fromPromise } from 'xstate';
-import type { RequestOutcome } from '../decisions/parse-auth-response';
+import { isRecord, type RequestOutcome } from '../decisions/parse-auth-response';
 import { Sealed } from '../secrets/secret';
 import { keepUntrusted } from '../secrets/untrusted';
 import type { AuthDict, UiaRequestFn } from '../types';
@@ -32,7 +32,7 @@ export interface HttpErrorLike {
 
 /** Recognises an HTTP answer error by shape, so any transport's error class works. */
 export function isHttpErrorLike(e: unknown): e is HttpErrorLike {
-  return typeof e === 'object' && e !== null && typeof (e as HttpErrorLike).httpStatus === 'number';
+  return isRecord(e) && typeof e.httpStatus === 'number';
 }
 
 /** Reads a Retry-After hint from an error: ours carries `retryAfterMs`, fetch-like ones may carry headers. */

@@ -164,9 +164,10 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
   const restore = snapshot?.[CHECKED_SNAPSHOT];
   if (snapshot && typeof restore !== 'function') throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');
   const actor = createActor(sharedUiaMachine(stages), {
+    // XState reads an absent and an undefined option alike (no inspector, no snapshot).
     input: toMachineInput(rest),
-    ...(observer ? { inspect: observer } : {}),
-    ...(snapshot ? { snapshot: snapshot as never } : {}),
+    inspect: observer,
+    snapshot: snapshot as never,
   });
   const fns = rest as UiaFunctions<T>;
   bindUiaFunctions(actor, restore ? (restore(actor, fns) as UiaFunctions<T>) : fns);

@@ -63,6 +63,11 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** A finite number ≥ 0: what a wait, a count or a limit in an answer or an option must be. */
+export function isFiniteNonNegative(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v >= 0;
+}
+
 /**
  * Validates a 401 body as a UIA challenge.
  *
@@ -128,9 +133,7 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
  */
 export function readRetryAfterMs(data: unknown, headerMs?: number): number | undefined {
   const fromBody = isRecord(data) ? data.retry_after_ms : undefined;
-  if (typeof fromBody === 'number' && Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
-  if (typeof headerMs === 'number' && Number.isFinite(headerMs) && headerMs >= 0) return headerMs;
-  return undefined;
+  return isFiniteNonNegative(fromBody) ? fromBody : isFiniteNonNegative(headerMs) ? headerMs : undefined;
 }
 
 /**
