@@ -6,6 +6,7 @@ import { InvalidOptionsError } from '../src/errors/errors';
 import { Sealed, unseal } from '../src/secrets/secret';
 import { checkSessionBinding } from '../src/decisions/session-binding';
 import { isFiniteNonNegative } from '../src/decisions/parse-auth-response';
+import { EMPTY_RECORD } from '../src/decisions/shared-empty';
 import type { UiaInputs } from '../src/types';
 import type { UiaContext, UiaMachineInput, UiaPollState, UiaSettings } from './uia.types';
 
@@ -42,7 +43,8 @@ export const IDLE_POLL: UiaPollState = { auth: null, override: null, count: 0, p
 const IDLE_RETRY: UiaContext['retry'] = { target: null, count: 0, afterMs: 0, finalSubmits: 0, unattended: 0 };
 
 function withoutToken(inputs: UiaInputs | undefined): UiaInputs {
-  const { registrationToken, ...rest } = inputs ?? {};
+  if (!inputs) return EMPTY_RECORD;
+  const { registrationToken, ...rest } = inputs;
   void registrationToken;
   return rest;
 }

@@ -46,6 +46,7 @@ import { classifyResponse, parseAuthChallenge, type RequestOutcome, type Respons
 import { Sealed, unseal } from '../src/secrets/secret';
 import { stageKindFor, type StageKind } from '../src/decisions/stage-kind';
 import { sameStages } from '../src/decisions/choose-flow';
+import { EMPTY_RECORD } from '../src/decisions/shared-empty';
 import type { AuthChallenge, AuthDict, UIAFlow } from '../src/types';
 import type { StageMachines } from './stages';
 import type { StageInput } from './stages/stage.types';
@@ -349,7 +350,7 @@ export const uiaMachine = setup({
       const input: StageInput = {
         type: step.stage,
         session: context.session,
-        params: context.params[step.stage] ?? {},
+        params: context.params[step.stage] ?? EMPTY_RECORD,
         inputs: settings.inputs,
         userId: settings.userId,
         homeserverUrl: settings.homeserverUrl,

@@ -181,11 +181,12 @@ interface InstanceInternals<T> {
 }
 
 /**
- * One instance's functions, as its chart's actors look them up (`bindUiaFunctions`). Getters on
- * the prototype, each making its function when an actor runs: an open dialog holds this one small
- * object, not an object and a closure per function for its whole life.
+ * One instance's link to its chart, both ways: its functions, as the chart's actors look them up
+ * (`bindUiaFunctions`), and the chart's observer. Getters on the prototype, each making its
+ * function when an actor runs: an open dialog holds this one small object, not an object and a
+ * closure per function (and a second object to observe the chart) for its whole life.
  */
-class InstanceFunctions<T> {
+class InstanceLink<T> {
   readonly #ia: InstanceInternals<T>;
 
   constructor(ia: InteractiveAuth<T>) {
@@ -201,20 +202,13 @@ class InstanceFunctions<T> {
     const ia = this.#ia;
     return ((input: EmailTokenActorInput) => ia.emailTokenForStage(input)) as unknown as RequestEmailTokenFn;
   }
-}
 
-/** The chart's observer of one instance: each snapshot (or error) schedules its processing. */
-class ChartWatch {
-  readonly #ia: InstanceInternals<unknown>;
-
-  constructor(ia: InteractiveAuth<unknown>) {
-    this.#ia = ia as unknown as InstanceInternals<unknown>;
-  }
-
+  /** A chart snapshot: its processing is scheduled. */
   next(): void {
     this.#ia.schedule();
   }
 
+  /** The chart failed: processing it is scheduled too (it settles the negotiation). */
   error(): void {
     this.#ia.schedule();
   }
@@ -231,20 +225,26 @@ class ChartWatch {
 export class InteractiveAuth<T> {
   private readonly opts: IInteractiveAuthOpts<T>;
   private readonly actor: UiaActor;
-  private readonly compat: InteractiveAuthCompat;
-  private readonly initialParams: IAuthData['params'];
 
-  private deferred: Deferred<T> | null = null;
+  /**
+   * attemptAuth's promise (null before the call and after the end) and its settle functions, as
+   * three fields rather than one `defer()` object: one object fewer per open dialog.
+   */
+  private result: Promise<T> | null = null;
+  private resolveResult: ((value: T) => void) | null = null;
+  private rejectResult: ((error: unknown) => void) | null = null;
   private finished = false;
   /** Requests the chart started / that answered / whose answers were turned into callbacks. */
   private started = 0;
   private completed = 0;
   private handled = 0;
   private lastCompletion: Completion | null = null;
+  // Both lists are `null` when empty: an instance waiting for the user holds neither (an emptied
+  // array keeps the 17 slots its first `push` reserved).
   /** Ops waiting for the answer of request number `index` to be handled. */
-  private waiters: { index: number; resolve: () => void }[] = [];
+  private waiters: { index: number; resolve: () => void }[] | null = null;
   /** Submissions in flight, as matrix-js-sdk's `submitPromise`: a new one waits for them. */
-  private pending: Promise<void>[] = [];
+  private pending: Promise<void>[] | null = null;
   /** Set while the class itself makes the chart send a request (vs the chart's own dummy submit). */
   private classInitiated = false;
   /** The chart waits out a 429 and will send the same request again: not a new submission. */
@@ -259,20 +259,28 @@ export class InteractiveAuth<T> {
   private firstEmailWait: Promise<void> | null = null;
   /** `busyChanged(true)` calls not yet followed by their `false`: one is closed when the negotiation ends. */
   private busyOpen = 0;
-  /** matrix-js-sdk's `data.flows` is set (no auth data, or auth data with a `flows` field): a first 401 without flows is then "no flow". */
-  private readonly flowsField: boolean;
   /** `setEmailSid` / email attempts once the chart has stopped (getters keep working after the end). */
   private emailSidAfterEnd: string | undefined;
   private emailAttemptAfterEnd = 0;
 
+  // Read from the options rather than copied into fields: an instance waiting for the user holds
+  // every field for as long as the dialog is open.
+  /** The matrix-js-sdk behaviours asked for. */
+  private get compat(): InteractiveAuthCompat {
+    return this.opts.compat ?? NO_COMPAT;
+  }
+
+  /** matrix-js-sdk's `data.flows` is set (no auth data, or auth data with a `flows` field): a first 401 without flows is then "no flow". */
+  private get flowsField(): boolean {
+    const authData = this.opts.authData;
+    return !authData || Boolean(authData.flows);
+  }
+
   /** Creates the negotiation; nothing is sent before {@link InteractiveAuth.attemptAuth}. */
   constructor(opts: IInteractiveAuthOpts<T>) {
     this.opts = opts;
-    this.compat = opts.compat ?? NO_COMPAT;
     const authData = opts.authData;
-    this.initialParams = authData?.params;
     this.statusData = authData ? statusOf(authData) : null;
-    this.flowsField = !authData || Boolean(authData.flows);
     const hasFlows = Array.isArray(authData?.flows) && authData.flows.length > 0;
     const sessionId = opts.sessionId || authData?.session || undefined;
     // Made now, as matrix-js-sdk does (`getClientSecret()` answers before any email stage opens).
@@ -284,7 +292,8 @@ export class InteractiveAuth<T> {
     // The shared chart (no machine per instance); this instance's functions go to its actor system.
     this.actor = createActor(interactiveAuthMachine(), {
       input: {
-        inputs,
+        // None given: none passed, so the context shares the one empty record (EMPTY_RECORD).
+        ...(opts.inputs ? { inputs } : {}),
         ...(opts.supportedStages ? { supportedStages: [...opts.supportedStages] } : {}),
         // As in matrix-js-sdk, auth data without flows is no challenge: the first request is made.
         ...(hasFlows ? { authData: { ...authData, ...(sessionId ? { session: sessionId } : {}) } } : {}),
@@ -294,9 +303,10 @@ export class InteractiveAuth<T> {
         ...(opts.rateLimit ? { rateLimit: opts.rateLimit } : {}),
       },
     });
-    bindUiaFunctions(this.actor, new InstanceFunctions(this));
-    // Not kept: XState drops the observer when the chart stops, and after the end it schedules nothing.
-    this.actor.subscribe(new ChartWatch(this));
+    const link = new InstanceLink(this);
+    bindUiaFunctions(this.actor, link);
+    // The subscription is not kept: XState drops the observer when the chart stops, and after the end it schedules nothing.
+    this.actor.subscribe(link);
     this.actor.start();
   }
 
@@ -306,18 +316,21 @@ export class InteractiveAuth<T> {
    * `AbortedError` after {@link InteractiveAuth.cancel}.
    */
   public attemptAuth(): Promise<T> {
-    if (this.deferred) return this.deferred.promise;
+    if (this.result) return this.result;
     if (this.finished || this.snap().status !== 'active') {
       return Promise.reject(new InvalidOptionsError('attemptAuth() called after the negotiation ended'));
     }
-    const deferred = defer<T>();
-    this.deferred = deferred;
+    const result = new Promise<T>((resolve, reject) => {
+      this.resolveResult = resolve;
+      this.rejectResult = reject;
+    });
+    this.result = result;
     const snapshot = this.snap();
     if (!snapshot.context.settings.authData) {
       // No flows known: one request to learn them (null, or {session} when resuming).
       this.busy(true);
       // A busyChanged that threw has ended the negotiation: nothing is sent.
-      if (this.finished) return deferred.promise;
+      if (this.finished) return result;
       const op = this.startOp(() => this.send({ type: 'START' }));
       this.firstRequest = this.started;
       // Not busy once its answer is handled, and any email that answer sent has answered too.
@@ -331,13 +344,13 @@ export class InteractiveAuth<T> {
       } else if (this.started === before) {
         // No request was made (a dummy stage would have been submitted): the app shows the stage.
         this.reportStage(after);
-        if (this.finished) return deferred.promise;
+        if (this.finished) return result;
         // matrix-js-sdk's timing sends no email here: the app's requestEmailToken() or the next answer does.
         if (!this.compat.requestEmailTokenEagerly) this.openEmailGate();
         this.watchAutomaticEmailToken();
       }
     }
-    return deferred.promise;
+    return result;
   }
 
   /**
@@ -348,8 +361,8 @@ export class InteractiveAuth<T> {
   public async poll(): Promise<void> {
     const snapshot = this.snap();
     if (!snapshot.context.session) return;
-    if (!this.deferred) return;
-    if (this.pending.length > 0 || this.started > this.completed) return;
+    if (!this.result) return;
+    if (this.pending || this.started > this.completed) return;
     let authDict: AuthDict = {};
     const emailSid = snapshot.context.email.sid;
     if (snapshot.context.stage === AuthType.Email && emailSid) {
@@ -384,7 +397,7 @@ export class InteractiveAuth<T> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   public getStageParams(loginType: string): Record<string, any> | undefined {
     const snapshot = this.snap();
-    if (snapshot.value === 'idle') return this.initialParams?.[loginType];
+    if (snapshot.value === 'idle') return this.opts.authData?.params?.[loginType];
     return snapshot.context.params[loginType];
   }
 
@@ -399,7 +412,7 @@ export class InteractiveAuth<T> {
    * failure does not end the negotiation.
    */
   public async submitAuthDict(authData: AuthDict, background = false): Promise<void> {
-    if (!this.deferred) {
+    if (!this.result) {
       // After the end there is nothing to submit to (and nothing is called): a no-op.
       if (this.finished) return;
       throw new Error('submitAuthDict() called before attemptAuth()');
@@ -409,14 +422,14 @@ export class InteractiveAuth<T> {
     try {
       // Inline, not a helper: the check and the send must happen in the same turn, or two
       // waiting submits would both find the chart idle.
-      while (!this.finished && (this.pending.length > 0 || this.started > this.handled)) {
-        if (this.pending.length > 0) await Promise.allSettled(this.pending);
+      while (!this.finished && (this.pending || this.started > this.handled)) {
+        if (this.pending) await Promise.allSettled(this.pending);
         else await this.waitHandled(this.started);
       }
       // Ended while this one waited (or a callback threw): never send to a stopped chart.
       if (this.finished) return;
       op = this.startOp(() => this.send({ type: 'SUBMIT_AUTH', auth: authData, background }));
-      this.pending.push(op);
+      this.addPending(op);
       await op;
     } finally {
       if (op) this.dropPending(op);
@@ -502,7 +515,7 @@ export class InteractiveAuth<T> {
       // The chart repeats a request after a 429 wait: the 429 is no answer to the submission, whose
       // waiters (and busyChanged(false)) now wait for the retry's answer.
       this.handled = index - 1;
-      for (const w of this.waiters) if (w.index === index - 1) w.index = index;
+      for (const w of this.waiters ?? []) if (w.index === index - 1) w.index = index;
     } else if (!byClass && !background) {
       this.trackChartSubmit(index);
       // Its busyChanged(true) threw and ended the negotiation: nothing goes out.
@@ -558,12 +571,16 @@ export class InteractiveAuth<T> {
       this.dropPending(op);
       this.busy(false);
     });
-    this.pending.push(op);
+    this.addPending(op);
+  }
+
+  private addPending(op: Promise<void>): void {
+    this.pending = this.pending ? [...this.pending, op] : [op];
   }
 
   private dropPending(op: Promise<void>): void {
-    const i = this.pending.indexOf(op);
-    if (i >= 0) this.pending.splice(i, 1);
+    const rest = this.pending?.filter((p) => p !== op);
+    this.pending = rest?.length ? rest : null;
   }
 
   /** Runs `send` and returns a promise for the handling of the request it made (at once if none). */
@@ -581,14 +598,18 @@ export class InteractiveAuth<T> {
 
   private waitHandled(index: number): Promise<void> {
     if (this.handled >= index || this.finished) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ index, resolve }));
+    return new Promise((resolve) => {
+      const w = { index, resolve };
+      this.waiters = this.waiters ? [...this.waiters, w] : [w];
+    });
   }
 
   private release(upTo: number): void {
-    // Most answers have no op waiting on them: no two arrays made to find that out.
-    if (this.waiters.length === 0) return;
+    // Most answers have no op waiting on them (no list): no two arrays made to find that out.
+    if (!this.waiters) return;
     const ready = this.waiters.filter((w) => this.finished || w.index <= upTo);
-    this.waiters = this.waiters.filter((w) => !ready.includes(w));
+    const rest = this.waiters.filter((w) => !ready.includes(w));
+    this.waiters = rest.length ? rest : null;
     for (const w of ready) w.resolve();
   }
 
@@ -700,10 +721,10 @@ export class InteractiveAuth<T> {
   private settle(snapshot: UiaSnapshot, completion: Completion | null): void {
     const out = snapshot.output;
     if (out?.status === 'done') {
-      const deferred = this.deferred;
+      const resolve = this.resolveResult;
       this.finish();
       this.closeBusy();
-      deferred?.resolve(selectResult<T>(snapshot) as T);
+      resolve?.(selectResult<T>(snapshot) as T);
       return;
     }
     const chartError: unknown = out?.error ?? (snapshot as { error?: unknown }).error;
@@ -734,13 +755,13 @@ export class InteractiveAuth<T> {
    */
   private fail(error: unknown, failed?: Completion | null): void {
     if (this.finished) return;
-    const deferred = this.deferred;
+    const reject = this.rejectResult;
     const lastWords = failed && !failed.background ? this.stageAfterFailure(failed.error) : null;
     this.finish();
     this.send({ type: 'CANCEL' });
     if (lastWords) this.stateUpdated(lastWords.stage, lastWords.status);
     this.closeBusy();
-    deferred?.reject(error);
+    reject?.(error);
   }
 
   /**
@@ -796,7 +817,7 @@ export class InteractiveAuth<T> {
   private finish(): void {
     this.finished = true;
     this.openEmailGate();
-    this.deferred = null;
+    this.result = this.resolveResult = this.rejectResult = null;
     this.release(Infinity);
   }
 

@@ -7,6 +7,7 @@
  */
 import { EndpointError, ProtocolError } from '../errors/errors';
 import { MAX_COMPLETED, MAX_FLOWS, MAX_PARAMS_JSON_LENGTH, MAX_SESSION_LENGTH, MAX_STAGES_PER_FLOW, MAX_STAGE_TYPE_LENGTH } from './limits';
+import { EMPTY_LIST, EMPTY_RECORD } from './shared-empty';
 import type { AuthChallenge, UIAFlow } from '../types';
 
 /** What one request to the endpoint being authorised came back with. */
@@ -78,7 +79,6 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
   const { flows, params, session, completed, errcode, error } = body;
   if (!Array.isArray(flows)) return new ProtocolError('401 body has no "flows" list');
   if (flows.length > MAX_FLOWS) return new ProtocolError(`401 body has ${flows.length} flows (limit ${MAX_FLOWS})`);
-  const parsedFlows: UIAFlow[] = [];
   for (const flow of flows) {
     if (!isRecord(flow) || !Array.isArray(flow.stages)) return new ProtocolError('a flow is not an object with a "stages" list');
     if (flow.stages.length > MAX_STAGES_PER_FLOW) {
@@ -90,15 +90,17 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
         return new ProtocolError('a flow has a stage that is not a non-empty string');
       }
     }
-    // Copied, so nothing downstream can mutate (or be mutated through) the server's arrays.
-    parsedFlows.push({ stages: [...(flow.stages as string[])] });
   }
+  // Copied, so nothing downstream can mutate (or be mutated through) the server's arrays; by
+  // `map`, which allocates the exact length (a `push` onto `[]` reserves 17 slots, kept for as
+  // long as the negotiation waits).
+  const parsedFlows: UIAFlow[] = flows.map((flow: { stages: string[] }) => ({ stages: [...flow.stages] }));
   if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > MAX_SESSION_LENGTH)) {
     return new ProtocolError('"session" is not a non-empty string');
   }
   // No prototype: a stage type `__proto__` (or `constructor`) is a key like any other, and can
-  // neither replace the object's prototype nor find an inherited value.
-  let parsedParams = Object.create(null) as AuthChallenge['params'];
+  // neither replace the object's prototype nor find an inherited value. None kept: the shared one.
+  let parsedParams: AuthChallenge['params'] = EMPTY_RECORD;
   if (params !== undefined && params !== null) {
     if (!isRecord(params)) return new ProtocolError('"params" is not an object');
     let size: number;
@@ -108,18 +110,22 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
       return new ProtocolError('"params" cannot be serialised');
     }
     if (size > MAX_PARAMS_JSON_LENGTH) return new ProtocolError(`"params" is ${size} characters (limit ${MAX_PARAMS_JSON_LENGTH})`);
+    const kept = Object.create(null) as AuthChallenge['params'];
     for (const [type, value] of Object.entries(params)) {
       // A stage's params that are not an object are unusable; drop them rather than fail the whole flow.
-      if (isRecord(value)) parsedParams[type] = value;
+      if (isRecord(value)) {
+        kept[type] = value;
+        parsedParams = kept;
+      }
     }
   }
-  let parsedCompleted: string[] = [];
+  let parsedCompleted: string[] = EMPTY_LIST;
   if (completed !== undefined && completed !== null) {
     if (!Array.isArray(completed) || completed.some((c) => typeof c !== 'string')) {
       return new ProtocolError('"completed" is not a list of strings');
     }
     if (completed.length > MAX_COMPLETED) return new ProtocolError(`"completed" has ${completed.length} entries (limit ${MAX_COMPLETED})`);
-    parsedCompleted = [...(completed as string[])];
+    if (completed.length) parsedCompleted = [...(completed as string[])];
   }
   const challenge: AuthChallenge = { flows: parsedFlows, params: parsedParams, completed: parsedCompleted };
   if (typeof session === 'string') challenge.session = session;

@@ -14,6 +14,19 @@ import { scripted, uia401 } from '../helpers/scripted-server';
 
 const challenge = (stages: string[], session = 'S') => uia401({ session, flows: [{ stages }], params: {} });
 
+/** Starts a negotiation with `options`, persists it once it waits, and restores it (started) from the JSON. */
+async function persistedAndRestored(options: Parameters<typeof createUiaActor>[0]) {
+  const actor = createUiaActor(options);
+  actor.start();
+  actor.send({ type: 'START' });
+  await new Promise((r) => setImmediate(r));
+  const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
+  actor.stop();
+  const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
+  restored.start();
+  return restored;
+}
+
 describe('client secret', () => {
   test('none is made for a password negotiation', async () => {
     const s = scripted([challenge(['m.login.password']), { ok: {} }]);
@@ -48,14 +61,7 @@ describe('client secret', () => {
     const flow = { session: 'S', flows: [{ stages: ['m.login.password', 'm.login.email.identity'] }], params: {} };
     const s = scripted([uia401(flow), uia401({ ...flow, completed: ['m.login.password'] })]);
     const options = { stages: stageMachines, request: s.request, requestEmailToken: async () => ({ sid: 'sid-1' }), userId: '@a:x', inputs: { emailAddress: 'a@example.org' } };
-    const actor = createUiaActor(options);
-    actor.start();
-    actor.send({ type: 'START' });
-    await new Promise((r) => setImmediate(r));
-    const saved = JSON.parse(JSON.stringify(actor.getPersistedSnapshot())) as unknown;
-    actor.stop();
-    const restored = createUiaActor({ ...options, snapshot: checkUiaSnapshot(saved) });
-    restored.start();
+    const restored = await persistedAndRestored(options);
     expect(restored.getSnapshot().context.settings.clientSecret).toBeNull();
     restored.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
     await new Promise((r) => setImmediate(r));
@@ -158,4 +164,63 @@ test('a refusal is a StageError as before, without a captured stack', () => {
   expect(String(e.stack)).not.toContain('lean-negotiation.test');
   // Other errors keep their stack, and the limit is restored.
   expect(String(new Error('x').stack)).toContain('lean-negotiation.test');
+});
+
+describe('a waiting negotiation holds no empty value of its own (heap per open dialog)', () => {
+  /** Two password negotiations waiting for the password, with the given 401 body. */
+  async function twoWaiting(body: Record<string, unknown>) {
+    const actors = [0, 1].map(() => {
+      const s = scripted([uia401(body)]);
+      const actor = createUiaActor({ stages: stageMachines, request: s.request, userId: '@a:x' });
+      actor.start();
+      actor.send({ type: 'START' });
+      return actor;
+    });
+    await new Promise((r) => setImmediate(r));
+    for (const a of actors) expect(a.getSnapshot().value).toBe('awaitingStage');
+    return actors;
+  }
+
+  test('empty params, completed and inputs are one shared, frozen, prototype-less value each', async () => {
+    const [a, b] = await twoWaiting({ session: 'S', flows: [{ stages: ['m.login.password'] }], params: {} });
+    const ca = a!.getSnapshot().context;
+    const cb = b!.getSnapshot().context;
+    expect(ca.params).toBe(cb.params);
+    expect(ca.completed).toBe(cb.completed);
+    expect(ca.settings.inputs).toBe(cb.settings.inputs);
+    for (const v of [ca.params, ca.completed, ca.settings.inputs]) expect(Object.isFrozen(v)).toBe(true);
+    expect(Object.getPrototypeOf(ca.params)).toBeNull();
+    // Frozen: a caller that tries to change one gets an error, not every negotiation's value changed.
+    expect(() => (ca.completed as string[]).push('x')).toThrow(TypeError);
+    expect(() => {
+      (ca.params as Record<string, unknown>)['m.login.password'] = {};
+    }).toThrow(TypeError);
+    expect(ca.params).toEqual({});
+    a!.stop();
+    b!.stop();
+  });
+
+  test('params and completed the server sent are each negotiation’s own copy, without prototype', async () => {
+    const body = { session: 'S', flows: [{ stages: ['m.login.dummy', 'm.login.password'] }], params: { 'm.login.password': { hint: 1 } }, completed: ['m.login.dummy'] };
+    const [a, b] = await twoWaiting(body);
+    const ca = a!.getSnapshot().context;
+    const cb = b!.getSnapshot().context;
+    expect(ca.params).toEqual({ 'm.login.password': { hint: 1 } });
+    expect(Object.getPrototypeOf(ca.params)).toBeNull();
+    expect(ca.params).not.toBe(cb.params);
+    expect(ca.completed).toEqual(['m.login.dummy']);
+    expect(ca.completed).not.toBe(cb.completed);
+    expect(ca.completed).not.toBe(body.completed);
+    a!.stop();
+    b!.stop();
+  });
+
+  test('a persisted snapshot with the shared empties restores and goes on', async () => {
+    const s = scripted([challenge(['m.login.password']), { ok: { done: true } }]);
+    const restored = await persistedAndRestored({ stages: stageMachines, request: s.request, userId: '@a:x' });
+    expect(restored.getSnapshot().context.completed).toEqual([]);
+    restored.send({ type: 'PASSWORD.SUBMIT', password: 'pw' });
+    const done = await waitFor(restored, (snap) => snap.status === 'done');
+    expect(done.output?.status).toBe('done');
+  });
 });
