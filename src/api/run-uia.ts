@@ -306,13 +306,8 @@ class Negotiation<T> {
   #watched: AnyActorRef | undefined = undefined;
   #prompt: Prompt | null = null;
   #lastValue: unknown = '';
-  /**
-   * Prompts per stage type: the latest type's count in two fields, the others' in a record made
-   * when a second type is prompted (most negotiations prompt one, and a waiting one holds this).
-   */
-  #promptedType: string | null = null;
-  #promptedCount = 0;
-  #otherAttempts: Record<string, number> | null = null;
+  /** Prompts per stage type (a plain record: most negotiations see one or two stage types). */
+  #attempts: Record<string, number> | null = null;
 
   constructor(
     actor: UiaActor,
@@ -384,7 +379,11 @@ class Negotiation<T> {
     const parent = this.#actor.getSnapshot();
     const { stage: type, stageKind: kind } = parent.context;
     if (!type || !kind) return;
-    const attempt = this.#nextAttempt(type);
+    const attempts = (this.#attempts ??= {});
+    // Prefixed: a server's stage type may be `__proto__` or `constructor`, never a key of the record's own.
+    const key = `#${type}`;
+    const attempt = (attempts[key] ?? 0) + 1;
+    attempts[key] = attempt;
     const prompt = new Prompt(type, kind, parent.context.params[type] ?? EMPTY_RECORD, selectStageError(parent), attempt);
     this.#prompt = prompt;
     const pause = reaskPause(kind, attempt);
@@ -425,17 +424,6 @@ class Negotiation<T> {
         this.#stopWith(e instanceof AbortedError ? e : e instanceof Error && 'code' in e ? (e as UiaError) : new AbortedError(`Stage handler failed: ${describeThrown(e)}`));
       },
     );
-  }
-
-  /** This prompt's number among the prompts of stage `type` (1 for the first). */
-  #nextAttempt(type: string): number {
-    if (type !== this.#promptedType) {
-      // Prefixed: a server's stage type may be `__proto__` or `constructor`, never a key of the record's own.
-      if (this.#promptedType !== null) (this.#otherAttempts ??= {})[`#${this.#promptedType}`] = this.#promptedCount;
-      this.#promptedType = type;
-      this.#promptedCount = this.#otherAttempts?.[`#${type}`] ?? 0;
-    }
-    return ++this.#promptedCount;
   }
 
   /** An app callback that throws ends the negotiation with an error naming it (never uncaught). */
