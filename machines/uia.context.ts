@@ -3,6 +3,7 @@
  */
 import { isValidClientSecret } from '../src/secrets/client-secret';
 import { InvalidOptionsError } from '../src/errors/errors';
+import { VERBOSE } from '../src/errors/verbose';
 import { Sealed, unseal } from '../src/secrets/secret';
 import { checkSessionBinding } from '../src/decisions/session-binding';
 import { isFiniteNonNegative } from '../src/decisions/parse-auth-response';
@@ -65,10 +66,10 @@ export function createInitialContext(input: UiaMachineInput | undefined): UiaCon
   const i = input ?? {};
   let configError: UiaSettings['configError'] = null;
   if (i.clientSecret !== undefined && !isValidClientSecret(i.clientSecret)) {
-    configError = new InvalidOptionsError('clientSecret must be 1 to 255 characters of [0-9a-zA-Z.=_-]');
+    configError = new InvalidOptionsError(VERBOSE ? 'clientSecret must be 1 to 255 characters of [0-9a-zA-Z.=_-]' : 'bad clientSecret');
   }
   if (i.sessionId !== undefined && (typeof i.sessionId !== 'string' || i.sessionId.length === 0)) {
-    configError = new InvalidOptionsError('sessionId must be a non-empty string');
+    configError = new InvalidOptionsError(VERBOSE ? 'sessionId must be a non-empty string' : 'bad sessionId');
   }
   // A resumed session used for another request is refused before anything is sent.
   configError = checkSessionBinding(i.sessionFingerprint, i.requestFingerprint) ?? configError;

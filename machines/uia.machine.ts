@@ -41,6 +41,7 @@ import { createRequestActor, type RequestActorInput } from '../src/actors/reques
 import { boundFunction } from '../src/actors/bound-functions';
 import { AbortedError, InvalidOptionsError, NetworkError, ProtocolError, RateLimitedError, StageError, type UiaError } from '../src/errors/errors';
 import { MAX_UNATTENDED_REQUESTS } from '../src/decisions/limits';
+import { VERBOSE } from '../src/errors/verbose';
 import { decideNextStep, sameMembers, type NextStep } from '../src/decisions/next-step';
 import { classifyResponse, parseAuthChallenge, type RequestOutcome, type ResponseClass } from '../src/decisions/parse-auth-response';
 import { Sealed, unseal } from '../src/secrets/secret';
@@ -314,12 +315,12 @@ export const uiaMachine = setup({
       },
     }),
     storeLoopError: assign({
-      error: () => new ProtocolError('the server keeps asking for authentication without progress'),
+      error: () => new ProtocolError(VERBOSE ? 'the server keeps asking for authentication without progress' : 'no progress'),
     }),
     storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
     /** The stage machine itself threw (a context factory, action or guard): no stage can go on. */
     storeStageCrash: assign({
-      error: ({ event }) => new ProtocolError('the stage machine failed', { cause: (event as { error?: unknown }).error }),
+      error: ({ event }) => new ProtocolError(VERBOSE ? 'the stage machine failed' : 'stage machine failed', { cause: (event as { error?: unknown }).error }),
     }),
     storeCancelled: assign({ error: () => new AbortedError() }),
     enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => ({
@@ -343,7 +344,9 @@ export const uiaMachine = setup({
       const kind = has(native) ? native : has('fallback') ? 'fallback' : null;
       enqueue.assign({ stage: step.stage, stageKind: kind, chosenFlow: step.flow, stageError: null, poll: IDLE_POLL });
       if (!kind) {
-        const error = new InvalidOptionsError(`no stage machine for ${step.stage}: add ${native}StageMachine (or fallbackStageMachine) to stages`);
+        const error = new InvalidOptionsError(
+          VERBOSE ? `no stage machine for ${step.stage}: add ${native}StageMachine (or fallbackStageMachine) to stages` : `no stage machine for ${step.stage}`,
+        );
         enqueue.raise({ type: 'STAGE.FAIL', error });
         return;
       }
@@ -624,7 +627,7 @@ export const uiaMachine = setup({
   output: ({ context }): UiaOutput => {
     if (context.result) return { status: 'done', result: context.result };
     if (context.error?.code === 'ABORTED') return { status: 'cancelled', error: context.error };
-    return { status: 'failed', error: context.error ?? new ProtocolError('negotiation ended without a result') };
+    return { status: 'failed', error: context.error ?? new ProtocolError(VERBOSE ? 'negotiation ended without a result' : 'no result') };
   },
 });
 

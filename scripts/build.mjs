@@ -82,8 +82,25 @@ function rewriteSpecifiers(text, sourceDir, ext, entries) {
   return text.replace(SPECIFIER, (_, head, q, spec) => {
     const file = resolveSource(sourceDir, spec);
     if (!file || (entries && !entries.has(file))) throw new Error(`${path.relative(root, sourceDir)}: ${spec} is not a library module`);
+    // The message flag is the package's `#verbose` import: which file it is depends on the app's
+    // build (package.json `imports`; src/errors/verbose.ts says which when).
+    if (file === VERBOSE_SOURCE) return `${head}${q}#verbose${q}`;
     return `${head}${q}${rewriteSpecifier(sourceDir, spec, ext)}${q}`;
   });
+}
+
+/** The module whose `VERBOSE` says whether messages are written out in full (src/errors/verbose.ts). */
+const VERBOSE_SOURCE = path.join(root, 'src', 'errors', 'verbose.ts');
+
+/**
+ * The production variant of the compiled verbose.ts (`VERBOSE = false`), written beside it as
+ * verbose.production.mjs / .cjs: what `#verbose` resolves to in a production browser build, where
+ * the app's bundler inlines the constant and drops every long message.
+ */
+function productionFlag(text) {
+  const out = text.replace(/\bVERBOSE = true\b/, 'VERBOSE = false');
+  if (out === text) throw new Error('src/errors/verbose.ts: no `VERBOSE = true` in its output');
+  return out;
 }
 
 /** Marks the packages whose names match `filter` free of side effects (tree-shaken per module). */
@@ -151,6 +168,7 @@ for (const [format, ext] of [
     const sourceDir = path.dirname(source);
     mkdirSync(path.dirname(out.path), { recursive: true });
     writeFileSync(out.path, rewriteSpecifiers(out.text, sourceDir, ext, entrySet));
+    if (source + '.ts' === VERBOSE_SOURCE) writeFileSync(out.path.replace(/\.(m|c)js$/, '.production.$1js'), productionFlag(out.text));
   }
   console.log(`built ${sources.length} ${format} modules`);
 }

@@ -8,16 +8,19 @@
  *    runtime dependency: the CLI's are bundled into dist/cli.cjs), and the CLI starts.
  * 3. Every `exports` entry loads with `import` and `require`, each named export defined.
  * 4. Node consumers (test/consumer/): ESM and CJS each change a password against the simulator
- *    over HTTP on 127.0.0.1; the ESM and CJS copies in one process recognise each other's errors.
+ *    over HTTP on 127.0.0.1; the ESM and CJS copies in one process recognise each other's errors;
+ *    an esbuild production browser bundle has the short messages only (the package's `#verbose`
+ *    import, src/errors/verbose.ts), a development bundle and Node's `import` the full ones.
  * 5. TypeScript strict: `moduleResolution: bundler` and `module: nodenext` (.mts and .cts) projects
  *    compile against the installed declarations.
- * 6. A Vite production build of a React page using `matrix-uia/react`.
+ * 6. A Vite production build of a React page using `matrix-uia/react`, with the short messages.
  *
  * Tools (publint, attw, tsc, vite) are the repo's own devDependencies; the package and its peers
  * come from the scratch projects' node_modules, installed by npm from the tarball.
  */
 
-import { copyFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { build } from 'esbuild';
+import { copyFileSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { cleanup, installedPackages, pinned, ROOT, run, scratchProject, tarball } from './packed-package.mjs';
 
@@ -69,6 +72,32 @@ for (const file of ['node-esm.mjs', 'node-cjs.cjs', 'dual-copy.mjs']) {
     return run(process.execPath, [file], lib).trim();
   });
 }
+
+// 4b. The two forms of the messages (src/errors/verbose.ts): the package's `#verbose` import gives a
+// production browser build the short ones (the long text dropped as dead code), a development
+// build and Node the full ones; class and code are the same.
+const LONG_TEXT = ['stages is required (stageMachines, or those your app shows)', '401 body has no "flows" list', 'add ${', 'the server keeps asking for authentication'];
+await step('messages: short in a production browser bundle, full in a development bundle and in Node', async () => {
+  const probe = `import { createUiaActor } from 'matrix-uia';
+    export function probe() { try { createUiaActor({}); } catch (e) { return e.name + ' ' + e.code + ': ' + e.message; } return 'no error'; }`;
+  const outcomes = [];
+  for (const [label, conditions, expected] of [
+    ['production', [], 'InvalidOptionsError INVALID_OPTIONS: no stages'],
+    ['development', ['development'], 'InvalidOptionsError INVALID_OPTIONS: stages is required (stageMachines, or those your app shows)'],
+  ]) {
+    const out = await build({ stdin: { contents: probe, resolveDir: lib, loader: 'js' }, absWorkingDir: lib, bundle: true, minify: true, format: 'esm', platform: 'browser', conditions, write: false, logLevel: 'silent' });
+    const text = out.outputFiles[0].text;
+    const carried = LONG_TEXT.filter((t) => text.includes(t));
+    if (label === 'production' ? carried.length : carried.length !== LONG_TEXT.length) throw new Error(`${label} bundle carries ${carried.length} of ${LONG_TEXT.length} long messages: ${carried.join(' | ')}`);
+    writeFileSync(path.join(lib, `probe-${label}.mjs`), text);
+    const got = run(process.execPath, ['--input-type=module', '-e', `import { probe } from './probe-${label}.mjs'; console.log(probe());`], lib).trim();
+    if (got !== expected) throw new Error(`${label} bundle: ${got}, expected ${expected}`);
+    outcomes.push(`${label} ${(text.length / 1024).toFixed(1)} KB`);
+  }
+  const node = run(process.execPath, ['--input-type=module', '-e', `${probe.replace(/\bexport /, '')}\nconsole.log(probe());`], lib).trim();
+  if (!node.endsWith('stages is required (stageMachines, or those your app shows)')) throw new Error(`Node: ${node}`);
+  return `${outcomes.join(', ')} minified; Node full`;
+});
 cleanup(lib);
 
 // 5 and 6 need the React peers and type packages.
@@ -125,6 +154,8 @@ await step('Vite production build of a React page on matrix-uia/react', () => {
   if (!assets.length) throw new Error('no JavaScript in dist/assets');
   const js = readFileSync(path.join(dir, 'dist', 'assets', assets[0]), 'utf8');
   if (!js.includes('m.login.password')) throw new Error('the page bundle has no password stage');
+  // A production build: the package's `#verbose` import resolved to the short messages.
+  if (!js.includes('bad 401 flows') || js.includes('401 body has no')) throw new Error('the page bundle does not have the short messages of a production build');
   return `vite ${JSON.parse(readFileSync(bin('vite/package.json'), 'utf8')).version}, ${assets.length} JS asset(s), ${(js.length / 1024).toFixed(1)} KB minified (React included)`;
 });
 cleanup(app);

@@ -17,6 +17,7 @@ import { createRequestActor } from '../actors/request.actor';
 import { createTokenCheckActor } from '../actors/token-check.actor';
 import { bindUiaFunctions } from '../actors/bound-functions';
 import { InvalidOptionsError } from '../errors/errors';
+import { VERBOSE } from '../errors/verbose';
 import type { UiaFunctions, UiaOptions } from './options';
 import { CHECKED_SNAPSHOT, type CheckedUiaSnapshot } from './checked-snapshot';
 import { isSanitizedInspector, type SanitizedInspector } from '../secrets/sanitized-inspector';
@@ -28,7 +29,7 @@ export { bindUiaFunctions } from '../actors/bound-functions';
 /** Throws unless `stages` is a record of stage machines (JavaScript callers get no type check). */
 function checkStages(stages: unknown): asserts stages is StageMachineSet {
   if (typeof stages !== 'object' || stages === null) {
-    throw new InvalidOptionsError('stages is required (stageMachines, or those your app shows)');
+    throw new InvalidOptionsError(VERBOSE ? 'stages is required (stageMachines, or those your app shows)' : 'no stages');
   }
 }
 
@@ -155,14 +156,14 @@ export function createUiaActor<T>(options: UiaOptions<T> & CreateUiaActorExtras)
   if (inspect) {
     // Refused rather than sanitized here: the sanitizer is then bundled only by apps that inspect.
     if (sanitize && !isSanitizedInspector(inspect)) {
-      throw new InvalidOptionsError('inspect must be wrapped: sanitizedInspector(observer)');
+      throw new InvalidOptionsError(VERBOSE ? 'inspect must be wrapped: sanitizedInspector(observer)' : 'inspect not sanitized');
     }
     observer = typeof inspect === 'function' ? inspect : (e: InspectionEvent) => inspect.next?.(e);
   }
   // A checked snapshot carries its own restore procedure (src/api/restore-snapshot.ts), so the core
   // does not bundle it: a raw one is refused.
   const restore = snapshot?.[CHECKED_SNAPSHOT];
-  if (snapshot && typeof restore !== 'function') throw new InvalidOptionsError('snapshot must be checked: checkUiaSnapshot(saved)');
+  if (snapshot && typeof restore !== 'function') throw new InvalidOptionsError(VERBOSE ? 'snapshot must be checked: checkUiaSnapshot(saved)' : 'snapshot not checked');
   // Only the options given: XState spreads them into its defaults and keeps the result for the
   // actor's life, and with the two absent keys as `undefined` that object got a hidden class of
   // its own per actor (about 0.2 KB per negotiation in a heap snapshot).

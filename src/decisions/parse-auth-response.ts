@@ -6,6 +6,7 @@
  * typed `ProtocolError` outcome instead of an exception inside a transition.
  */
 import { EndpointError, ProtocolError } from '../errors/errors';
+import { VERBOSE } from '../errors/verbose';
 import { MAX_COMPLETED, MAX_FLOWS, MAX_PARAMS_JSON_LENGTH, MAX_SESSION_LENGTH, MAX_STAGES_PER_FLOW, MAX_STAGE_TYPE_LENGTH } from './limits';
 import { EMPTY_LIST, EMPTY_RECORD } from './shared-empty';
 import type { AuthChallenge, UIAFlow } from '../types';
@@ -75,19 +76,19 @@ export function isFiniteNonNegative(v: unknown): v is number {
  * @returns the challenge, or a `ProtocolError` naming the first thing wrong with it.
  */
 export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError {
-  if (!isRecord(body)) return new ProtocolError('401 body is not a JSON object');
+  if (!isRecord(body)) return new ProtocolError(VERBOSE ? '401 body is not a JSON object' : 'bad 401 body');
   const { flows, params, session, completed, errcode, error } = body;
-  if (!Array.isArray(flows)) return new ProtocolError('401 body has no "flows" list');
-  if (flows.length > MAX_FLOWS) return new ProtocolError(`401 body has ${flows.length} flows (limit ${MAX_FLOWS})`);
+  if (!Array.isArray(flows)) return new ProtocolError(VERBOSE ? '401 body has no "flows" list' : 'bad 401 flows');
+  if (flows.length > MAX_FLOWS) return new ProtocolError(VERBOSE ? `401 body has ${flows.length} flows (limit ${MAX_FLOWS})` : 'bad 401 flows');
   for (const flow of flows) {
-    if (!isRecord(flow) || !Array.isArray(flow.stages)) return new ProtocolError('a flow is not an object with a "stages" list');
+    if (!isRecord(flow) || !Array.isArray(flow.stages)) return new ProtocolError(VERBOSE ? 'a flow is not an object with a "stages" list' : 'bad 401 stages');
     if (flow.stages.length > MAX_STAGES_PER_FLOW) {
-      return new ProtocolError(`a flow has ${flow.stages.length} stages (limit ${MAX_STAGES_PER_FLOW})`);
+      return new ProtocolError(VERBOSE ? `a flow has ${flow.stages.length} stages (limit ${MAX_STAGES_PER_FLOW})` : 'bad 401 stages');
     }
     for (const stage of flow.stages) {
       // `.`/`..` are no stage types, and would escape the fallback page's path segment.
       if (typeof stage !== 'string' || stage.length === 0 || stage.length > MAX_STAGE_TYPE_LENGTH || stage === '.' || stage === '..') {
-        return new ProtocolError('a flow has a stage that is not a non-empty string');
+        return new ProtocolError(VERBOSE ? 'a flow has a stage that is not a non-empty string' : 'bad 401 stages');
       }
     }
   }
@@ -96,20 +97,20 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
   // long as the negotiation waits).
   const parsedFlows: UIAFlow[] = flows.map((flow: { stages: string[] }) => ({ stages: [...flow.stages] }));
   if (session !== undefined && (typeof session !== 'string' || session.length === 0 || session.length > MAX_SESSION_LENGTH)) {
-    return new ProtocolError('"session" is not a non-empty string');
+    return new ProtocolError(VERBOSE ? '"session" is not a non-empty string' : 'bad 401 session');
   }
   // No prototype: a stage type `__proto__` (or `constructor`) is a key like any other, and can
   // neither replace the object's prototype nor find an inherited value. None kept: the shared one.
   let parsedParams: AuthChallenge['params'] = EMPTY_RECORD;
   if (params !== undefined && params !== null) {
-    if (!isRecord(params)) return new ProtocolError('"params" is not an object');
+    if (!isRecord(params)) return new ProtocolError(VERBOSE ? '"params" is not an object' : 'bad 401 params');
     let size: number;
     try {
       size = JSON.stringify(params).length;
     } catch {
-      return new ProtocolError('"params" cannot be serialised');
+      return new ProtocolError(VERBOSE ? '"params" cannot be serialised' : 'bad 401 params');
     }
-    if (size > MAX_PARAMS_JSON_LENGTH) return new ProtocolError(`"params" is ${size} characters (limit ${MAX_PARAMS_JSON_LENGTH})`);
+    if (size > MAX_PARAMS_JSON_LENGTH) return new ProtocolError(VERBOSE ? `"params" is ${size} characters (limit ${MAX_PARAMS_JSON_LENGTH})` : 'bad 401 params');
     const kept = Object.create(null) as AuthChallenge['params'];
     for (const [type, value] of Object.entries(params)) {
       // A stage's params that are not an object are unusable; drop them rather than fail the whole flow.
@@ -122,9 +123,9 @@ export function parseAuthChallenge(body: unknown): AuthChallenge | ProtocolError
   let parsedCompleted: string[] = EMPTY_LIST;
   if (completed !== undefined && completed !== null) {
     if (!Array.isArray(completed) || completed.some((c) => typeof c !== 'string')) {
-      return new ProtocolError('"completed" is not a list of strings');
+      return new ProtocolError(VERBOSE ? '"completed" is not a list of strings' : 'bad 401 completed');
     }
-    if (completed.length > MAX_COMPLETED) return new ProtocolError(`"completed" has ${completed.length} entries (limit ${MAX_COMPLETED})`);
+    if (completed.length > MAX_COMPLETED) return new ProtocolError(VERBOSE ? `"completed" has ${completed.length} entries (limit ${MAX_COMPLETED})` : 'bad 401 completed');
     if (completed.length) parsedCompleted = [...(completed as string[])];
   }
   const challenge: AuthChallenge = { flows: parsedFlows, params: parsedParams, completed: parsedCompleted };
