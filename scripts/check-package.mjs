@@ -10,7 +10,8 @@
  * 4. Node consumers (test/consumer/): ESM and CJS each change a password against the simulator
  *    over HTTP on 127.0.0.1; the ESM and CJS copies in one process recognise each other's errors;
  *    an esbuild production browser bundle has the short messages only (the package's `#verbose`
- *    import, src/errors/verbose.ts), a development bundle and Node's `import` the full ones.
+ *    import, src/errors/verbose.ts), a development bundle and Node's `import` the full ones;
+ *    Jest (the repo's) runs a test that requires the package, so its resolver handles `#verbose`.
  * 5. TypeScript strict: `moduleResolution: bundler` and `module: nodenext` (.mts and .cts) projects
  *    compile against the installed declarations.
  * 6. A Vite production build of a React page using `matrix-uia/react`, with the short messages.
@@ -97,6 +98,23 @@ await step('messages: short in a production browser bundle, full in a developmen
   const node = run(process.execPath, ['--input-type=module', '-e', `${probe.replace(/\bexport /, '')}\nconsole.log(probe());`], lib).trim();
   if (!node.endsWith('stages is required (stageMachines, or those your app shows)')) throw new Error(`Node: ${node}`);
   return `${outcomes.join(', ')} minified; Node full`;
+});
+// 4c. Jest resolves the `#verbose` import too (app test suites load the package through it):
+// a test in the scratch project requires the package (node environment, full messages).
+await step('Jest in the scratch project loads the package', () => {
+  writeFileSync(
+    path.join(lib, 'probe.test.cjs'),
+    `const { createUiaActor, isUiaError } = require('matrix-uia');
+    test('the package loads under Jest, with the full messages', () => {
+      let error;
+      try { createUiaActor({}); } catch (e) { error = e; }
+      expect(isUiaError(error)).toBe(true);
+      expect(error.message).toBe('stages is required (stageMachines, or those your app shows)');
+    });`,
+  );
+  const out = run(process.execPath, [bin('jest/bin/jest.js'), '--rootDir', lib, '--config', JSON.stringify({ testEnvironment: 'node', transform: {} }), '--ci', 'probe.test.cjs'], lib, { CI: '1' });
+  void out;
+  return `jest ${JSON.parse(readFileSync(bin('jest/package.json'), 'utf8')).version}: the test passed`;
 });
 cleanup(lib);
 
