@@ -24,6 +24,8 @@ let sessions: TmuxSession[] = [];
 let servers: StartedHomeserver[] = [];
 let counter = 0;
 
+afterAll(() => TmuxSession.shutdown());
+
 afterEach(async () => {
   for (const t of sessions) t.kill();
   sessions = [];

@@ -1,10 +1,26 @@
 /**
  * Drives a real terminal program through tmux: a detached session is a pseudo-terminal, so the
  * program sees a TTY (raw mode, masked password input, spinners) exactly as a user's shell gives.
+ *
+ * Every test process has a tmux server of its own (a private socket), kept up for the whole file
+ * by a keeper session. On the shared default server, a second `npm test` on the same machine (or
+ * this file's next test, right after the previous one killed the last session) could connect
+ * while the server was exiting: `new-session` failed with "server exited unexpectedly".
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ExecFileSyncOptions } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const TMUX = '/usr/bin/tmux';
+/** This process's own tmux server. */
+const SOCKET = join(tmpdir(), `matrix-uia-tmux-${process.pid}`);
+let serverUp = false;
+
+/** Runs a tmux command against this process's server (started without any user configuration). */
+function tmux(args: string[], options: ExecFileSyncOptions = {}): string {
+  return execFileSync(TMUX, ['-S', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8', ...options, env: { ...process.env, TMUX: '' } }) as string;
+}
 
 /** A program running in its own tmux session. */
 export class TmuxSession {
@@ -18,23 +34,40 @@ export class TmuxSession {
       .join('');
     // `; echo ...` keeps the pane after the program ends and shows its exit code.
     const line = `${exports}${command}; echo "[exit $?]"; sleep 600`;
-    execFileSync(TMUX, ['new-session', '-d', '-s', name, '-x', '120', '-y', '40', line], { env: { ...process.env, TMUX: '' } });
+    if (!serverUp) {
+      // Holds the server up between tests; bounded, so a process that dies leaves no server for long.
+      tmux(['new-session', '-d', '-s', 'keeper', 'sleep 900']);
+      serverUp = true;
+    }
+    tmux(['new-session', '-d', '-s', name, '-x', '120', '-y', '40', line]);
     return new TmuxSession(name);
+  }
+
+  /** Stops this process's tmux server and every session in it (the test file's `afterAll`). */
+  static shutdown(): void {
+    if (!serverUp) return;
+    serverUp = false;
+    try {
+      tmux(['kill-server'], { stdio: 'ignore' });
+    } catch {
+      // already gone
+    }
+    rmSync(SOCKET, { force: true });
   }
 
   /** The visible screen (and scrollback) as text. */
   capture(): string {
-    return execFileSync(TMUX, ['capture-pane', '-p', '-J', '-S', '-200', '-t', this.name], { encoding: 'utf8' });
+    return tmux(['capture-pane', '-p', '-J', '-S', '-200', '-t', this.name]);
   }
 
   /** Types literal text. */
   type(text: string): void {
-    execFileSync(TMUX, ['send-keys', '-t', this.name, '-l', text]);
+    tmux(['send-keys', '-t', this.name, '-l', text]);
   }
 
   /** Presses keys by tmux name (`Enter`, `C-c`). */
   press(...keys: string[]): void {
-    execFileSync(TMUX, ['send-keys', '-t', this.name, ...keys]);
+    tmux(['send-keys', '-t', this.name, ...keys]);
   }
 
   /**
@@ -62,7 +95,7 @@ export class TmuxSession {
     if (this.closed) return;
     this.closed = true;
     try {
-      execFileSync(TMUX, ['kill-session', '-t', this.name], { stdio: 'ignore' });
+      tmux(['kill-session', '-t', this.name], { stdio: 'ignore' });
     } catch {
       // already gone
     }
