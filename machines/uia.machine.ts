@@ -320,7 +320,7 @@ export const uiaMachine = setup({
     storeStageFailure: assign({ error: ({ event }) => (event.type === 'STAGE.FAIL' ? event.error : null) }),
     /** The stage machine itself threw (a context factory, action or guard): no stage can go on. */
     storeStageCrash: assign({
-      error: ({ event }) => new ProtocolError(VERBOSE ? 'the stage machine failed' : 'stage machine failed', { cause: (event as { error?: unknown }).error }),
+      error: ({ event }) => new ProtocolError('the stage machine failed', { cause: (event as { error?: unknown }).error }),
     }),
     storeCancelled: assign({ error: () => new AbortedError() }),
     enterRateLimit: assign(({ context, event }, params: { target: 'requesting' | 'submitting' }) => ({

@@ -112,8 +112,8 @@ await step('Jest in the scratch project loads the package', () => {
       expect(error.message).toBe('stages is required (stageMachines, or those your app shows)');
     });`,
   );
-  const out = run(process.execPath, [bin('jest/bin/jest.js'), '--rootDir', lib, '--config', JSON.stringify({ testEnvironment: 'node', transform: {} }), '--ci', 'probe.test.cjs'], lib, { CI: '1' });
-  void out;
+  // Throws with Jest's output when the test fails (or is not found).
+  run(process.execPath, [bin('jest/bin/jest.js'), '--rootDir', lib, '--config', JSON.stringify({ testEnvironment: 'node', transform: {} }), '--ci', 'probe.test.cjs'], lib, { CI: '1' });
   return `jest ${JSON.parse(readFileSync(bin('jest/package.json'), 'utf8')).version}: the test passed`;
 });
 cleanup(lib);

@@ -5,7 +5,6 @@
  * folder; it imports no chart.
  */
 import type { ActorSystem } from 'xstate';
-import { VERBOSE } from '../errors/verbose';
 
 /**
  * A function looked up when the actor runs, in the negotiation's actor system. `createUiaActor`
@@ -26,5 +25,5 @@ export function resolveFn<F>(source: FunctionSource<F> | undefined, system: Acto
 
 /** The error of a request a restore interrupted: reported to the stage, which asks the user again. */
 export function interruptedByRestore(): Error {
-  return new Error(VERBOSE ? 'matrix-uia: interrupted by a restore' : 'interrupted by a restore');
+  return new Error('matrix-uia: interrupted by a restore');
 }

@@ -9,7 +9,6 @@ import { fromPromise } from 'xstate';
 import { isRecord, type RequestOutcome } from '../decisions/parse-auth-response';
 import { Sealed } from '../secrets/secret';
 import { keepUntrusted } from '../secrets/untrusted';
-import { VERBOSE } from '../errors/verbose';
 import type { AuthDict, UiaRequestFn } from '../types';
 import { interruptedByRestore, resolveFn, type FunctionSource } from './function-source';
 
@@ -49,7 +48,7 @@ function retryAfterOf(e: HttpErrorLike): number | undefined {
 export function createRequestActor<T>(source: FunctionSource<UiaRequestFn<T>>) {
   return fromPromise<RequestOutcome<T>, RequestActorInput>(async ({ input, signal, system }) => {
     const request = resolveFn(source, system);
-    if (!request) throw new Error(VERBOSE ? 'matrix-uia: no request function' : 'no request function');
+    if (!request) throw new Error('matrix-uia: no request function');
     // A request restored from a persisted snapshot lost its dict (sealed values do not survive
     // serialisation): report it as interrupted rather than send a broken body.
     if (!(input.auth instanceof Sealed)) throw interruptedByRestore();
